@@ -1,0 +1,513 @@
+package dev.raftboot.core;
+
+import com.google.protobuf.ByteString;
+import dev.raftboot.core.confchange.Changer;
+import dev.raftboot.core.confchange.ConfChanges;
+import dev.raftboot.core.quorum.VoteResult;
+import dev.raftboot.core.tracker.PeerProgress;
+import dev.raftboot.proto.ConfChangeV2;
+import dev.raftboot.proto.Entry;
+import dev.raftboot.proto.EntryType;
+import dev.raftboot.proto.Message;
+import dev.raftboot.proto.MessageType;
+import dev.raftboot.proto.Snapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a leader does: replicate its log (§5.3) with per-peer flow control, commit (§5.4.2),
+ * heartbeat, confirm reads (thesis §6.4), transfer leadership (thesis §3.10) and check that it
+ * still has a quorum (thesis §6.2).
+ */
+final class Leader {
+  private static final Logger log = LoggerFactory.getLogger(Leader.class);
+
+  private final Raft r;
+
+  Leader(Raft r) {
+    this.r = r;
+  }
+
+  void tickHeartbeat() {
+    r.heartbeatElapsed++;
+    r.electionElapsed++;
+    if (r.electionElapsed >= r.electionTimeout) {
+      r.electionElapsed = 0;
+      if (r.config.checkQuorum()) {
+        r.step(local(MessageType.MSG_CHECK_QUORUM));
+      }
+      if (r.state == StateRole.LEADER && r.leadTransferee != 0) {
+        // A transfer that did not finish within an election timeout has failed.
+        log.info("raft {} aborts transfer to {}: it timed out", r.id, r.leadTransferee);
+        r.leadTransferee = 0;
+      }
+    }
+    if (r.state != StateRole.LEADER) {
+      return;
+    }
+    if (r.heartbeatElapsed >= r.heartbeatTimeout) {
+      r.heartbeatElapsed = 0;
+      r.step(local(MessageType.MSG_BEAT));
+    }
+  }
+
+  private Message local(MessageType type) {
+    return Message.newBuilder().setType(type).setFrom(r.id).build();
+  }
+
+  void step(Message m) {
+    switch (m.getType()) {
+      case MSG_BEAT -> {
+        bcastHeartbeat();
+        return;
+      }
+      case MSG_CHECK_QUORUM -> {
+        if (!r.prs.quorumActive(r.id)) {
+          log.warn("raft {} stepped down to follower since quorum is not active", r.id);
+          r.becomeFollower(r.term, 0);
+        }
+        // Every check starts a fresh round of "have I heard from you?".
+        r.prs.progress().forEach((peer, pr) -> pr.recentActive(peer == r.id));
+        return;
+      }
+      case MSG_PROPOSE -> {
+        propose(m);
+        return;
+      }
+      case MSG_READ_INDEX -> {
+        readIndex(m);
+        return;
+      }
+      default -> {}
+    }
+
+    PeerProgress pr = r.prs.get(m.getFrom());
+    if (pr == null) {
+      log.debug("raft {} no progress available for {}", r.id, m.getFrom());
+      return;
+    }
+    switch (m.getType()) {
+      case MSG_APPEND_RESPONSE -> handleAppendResponse(m, pr);
+      case MSG_HEARTBEAT_RESPONSE -> handleHeartbeatResponse(m, pr);
+      case MSG_SNAP_STATUS -> {
+        if (pr.state() != ProgressState.SNAPSHOT) {
+          return;
+        }
+        if (m.getReject()) {
+          // The snapshot did not arrive; forget it so that a new one is made and sent.
+          long pending = pr.pendingSnapshot();
+          pr.becomeSnapshot(0);
+          pr.becomeProbe();
+          log.debug("raft {} snapshot {} to {} failed; probing", r.id, pending, m.getFrom());
+        } else {
+          pr.becomeProbe();
+          log.debug("raft {} snapshot to {} succeeded; probing from {}", r.id, m.getFrom(), pr);
+        }
+        // Wait for the follower's answer (an append response or a heartbeat response) before
+        // sending more: the snapshot may still be being applied.
+        pr.probeSent(true);
+      }
+      case MSG_UNREACHABLE -> {
+        // The transport lost a message: optimistic streaming must fall back to probing.
+        if (pr.state() == ProgressState.REPLICATE) {
+          pr.becomeProbe();
+        }
+        log.debug("raft {} failed to send message to {}: unreachable", r.id, m.getFrom());
+      }
+      case MSG_TRANSFER_LEADER -> transferLeader(m, pr);
+      default -> {}
+    }
+  }
+
+  // ---------------------------------------------------------------- proposals
+
+  private void propose(Message m) {
+    if (m.getEntriesCount() == 0) {
+      throw new IllegalArgumentException("raft " + r.id + ": proposal with no entries");
+    }
+    if (r.prs.get(r.id) == null) {
+      // Removed from the configuration while still leading (stepDownOnRemoval off).
+      throw new ProposalDroppedException("this leader is no longer a member", 0);
+    }
+    if (r.leadTransferee != 0) {
+      throw new ProposalDroppedException(
+          "leadership transfer to " + r.leadTransferee + " is in progress", r.leadTransferee);
+    }
+    List<Entry> entries = new ArrayList<>(m.getEntriesList());
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      if (e.getType() == EntryType.ENTRY_NORMAL) {
+        continue;
+      }
+      String refusal = checkConfChange(Raft.decodeConfChange(e));
+      if (refusal != null) {
+        if (m.getFrom() == r.id) {
+          throw new InvalidConfChangeException(refusal);
+        }
+        // Forwarded from a follower: keep the log position, drop the change (etcd's rule).
+        log.info("raft {} ignoring conf change {} from {}: {}", r.id, e, m.getFrom(), refusal);
+        entries.set(i, Entry.getDefaultInstance());
+      } else if (r.pendingConfIndex > r.raftLog.applied()) {
+        log.info(
+            "raft {} propose conf change {} ignored since pending unapplied configuration [index"
+                + " {}, applied {}]",
+            r.id,
+            e.getType(),
+            r.pendingConfIndex,
+            r.raftLog.applied());
+        entries.set(i, Entry.getDefaultInstance());
+      } else {
+        r.pendingConfIndex = r.raftLog.lastIndex() + i + 1;
+      }
+    }
+    if (!r.appendEntries(entries)) {
+      throw new ProposalDroppedException(
+          "uncommitted log size would exceed " + r.config.maxUncommittedEntriesSize() + " bytes",
+          r.id);
+    }
+    bcastAppend();
+  }
+
+  /** Why the change cannot apply to the current configuration, or null if it can. */
+  private String checkConfChange(ConfChangeV2 cc) {
+    if (r.pendingConfIndex > r.raftLog.applied()) {
+      // Another change is pending: the configuration to check against is not known yet.
+      return null;
+    }
+    boolean alreadyJoint = r.prs.config().voters().isJoint();
+    boolean wantsLeaveJoint = ConfChanges.leavesJoint(cc);
+    if (alreadyJoint && !wantsLeaveJoint) {
+      return "must transition out of joint config first";
+    }
+    if (!alreadyJoint && wantsLeaveJoint) {
+      return "not in joint state; refusing empty conf change";
+    }
+    try {
+      Changer changer = new Changer(r.prs, r.raftLog.lastIndex());
+      if (wantsLeaveJoint) {
+        changer.leaveJoint();
+      } else if (ConfChanges.entersJoint(cc)) {
+        changer.enterJoint(ConfChanges.autoLeave(cc), cc.getChangesList());
+      } else {
+        changer.simple(cc.getChangesList());
+      }
+      return null;
+    } catch (InvalidConfChangeException e) {
+      return e.getMessage();
+    }
+  }
+
+  // ---------------------------------------------------------------- replication
+
+  private void handleAppendResponse(Message m, PeerProgress pr) {
+    pr.recentActive(true);
+    if (m.getReject()) {
+      log.debug(
+          "raft {} received MsgAppResp(rejected, hint: (index {}, term {})) from {} for index {}",
+          r.id,
+          m.getRejectHint(),
+          m.getLogTerm(),
+          m.getFrom(),
+          m.getIndex());
+      long nextProbe = m.getRejectHint();
+      if (m.getLogTerm() > 0) {
+        // The follower's log holds term logTerm at rejectHint. Skip to the last of our entries
+        // with a term ≤ that: everything after it cannot match (thesis §5.3 optimization).
+        nextProbe = r.raftLog.findConflictByTerm(m.getRejectHint(), m.getLogTerm());
+      }
+      if (pr.maybeDecrTo(m.getIndex(), nextProbe)) {
+        if (pr.state() == ProgressState.REPLICATE) {
+          pr.becomeProbe();
+        }
+        sendAppend(m.getFrom());
+      }
+      return;
+    }
+    boolean wasPaused = pr.isPaused();
+    if (!pr.maybeUpdate(m.getIndex())) {
+      return;
+    }
+    switch (pr.state()) {
+      case PROBE -> pr.becomeReplicate();
+      case SNAPSHOT -> {
+        if (pr.match() >= pr.pendingSnapshot()) {
+          log.debug("raft {} recovered from needing snapshot, resumed sending to {}", r.id, pr);
+          pr.becomeProbe();
+          pr.becomeReplicate();
+        }
+      }
+      case REPLICATE -> pr.inflights().freeLE(m.getIndex());
+    }
+    if (maybeCommit()) {
+      releasePendingReadIndexMessages();
+      bcastAppend();
+    } else if (wasPaused) {
+      sendAppend(m.getFrom());
+    }
+    // Fill the window: the acknowledgement may have freed room for more.
+    while (maybeSendAppend(m.getFrom(), false)) {
+      // keep sending
+    }
+    if (m.getFrom() == r.leadTransferee && pr.match() == r.raftLog.lastIndex()) {
+      log.info("raft {} sent MsgTimeoutNow to {} after received MsgAppResp", r.id, m.getFrom());
+      sendTimeoutNow(m.getFrom());
+    }
+  }
+
+  private void handleHeartbeatResponse(Message m, PeerProgress pr) {
+    pr.recentActive(true);
+    pr.probeSent(false);
+    // A full window may be full of lost messages: free a slot so that progress resumes.
+    if (pr.state() == ProgressState.REPLICATE && pr.inflights().full()) {
+      pr.inflights().freeFirstOne();
+    }
+    if (pr.match() < r.raftLog.lastIndex()) {
+      sendAppend(m.getFrom());
+    }
+    if (r.readOnly.option() != ReadOnlyOption.SAFE || m.getContext().isEmpty()) {
+      return;
+    }
+    Map<Long, Boolean> acks = r.readOnly.recvAck(m.getFrom(), m.getContext());
+    if (r.prs.config().voters().voteResult(acks) != VoteResult.WON) {
+      return;
+    }
+    for (ReadOnly.Pending p : r.readOnly.advance(m.getContext())) {
+      respondToReadIndex(p.request, p.index);
+    }
+  }
+
+  /** Advances the commit index to what a quorum holds, if it is of this term. */
+  boolean maybeCommit() {
+    return r.raftLog.maybeCommit(r.prs.committed(), r.term);
+  }
+
+  void bcastAppend() {
+    for (long peer : r.prs.progress().keySet()) {
+      if (peer != r.id) {
+        sendAppend(peer);
+      }
+    }
+  }
+
+  void sendAppend(long to) {
+    maybeSendAppend(to, true);
+  }
+
+  /**
+   * Sends the entries {@code to} needs next, or a snapshot if they were compacted. With {@code
+   * sendIfEmpty} false nothing is sent when there are no new entries. Returns whether a message was
+   * sent.
+   */
+  boolean maybeSendAppend(long to, boolean sendIfEmpty) {
+    PeerProgress pr = r.prs.get(to);
+    if (pr == null || pr.isPaused()) {
+      return false;
+    }
+    long prevIndex = pr.next() - 1;
+    long prevTerm = r.raftLog.termOrMinusOne(prevIndex);
+    List<Entry> entries = null;
+    if (prevTerm >= 0) {
+      try {
+        entries = r.raftLog.entries(pr.next(), r.config.maxSizePerMsg());
+      } catch (CompactedException e) {
+        entries = null;
+      }
+    }
+    if (prevTerm < 0 || entries == null) {
+      return sendSnapshot(to, pr);
+    }
+    if (entries.isEmpty() && !sendIfEmpty) {
+      return false;
+    }
+    Message.Builder m =
+        Message.newBuilder()
+            .setTo(to)
+            .setType(MessageType.MSG_APPEND)
+            .setIndex(prevIndex)
+            .setLogTerm(prevTerm)
+            .addAllEntries(entries)
+            .setCommit(r.raftLog.committed());
+    if (!entries.isEmpty()) {
+      long last = entries.get(entries.size() - 1).getIndex();
+      switch (pr.state()) {
+        case REPLICATE -> {
+          pr.optimisticUpdate(last);
+          pr.inflights().add(last, EntrySizes.serialized(entries));
+        }
+        case PROBE -> pr.probeSent(true);
+        case SNAPSHOT ->
+            throw new IllegalStateException(
+                "raft " + r.id + " is sending append in unhandled state " + pr.state());
+      }
+    }
+    r.send(m);
+    return true;
+  }
+
+  private boolean sendSnapshot(long to, PeerProgress pr) {
+    if (!pr.recentActive()) {
+      log.debug("raft {} ignore sending snapshot to {} since it is not recently active", r.id, to);
+      return false;
+    }
+    Snapshot snap;
+    try {
+      snap = r.raftLog.snapshot(pr.next() - 1);
+    } catch (SnapshotTemporarilyUnavailableException e) {
+      log.debug(
+          "raft {} failed to send snapshot to {} because snapshot is temporarily unavailable",
+          r.id,
+          to);
+      return false;
+    }
+    long index = snap.getMetadata().getIndex();
+    if (index == 0) {
+      throw new IllegalStateException("raft " + r.id + " needs a non-empty snapshot for " + to);
+    }
+    log.debug(
+        "raft {} [firstindex: {}, commit: {}] sent snapshot[index: {}, term: {}] to {} [{}]",
+        r.id,
+        r.raftLog.firstIndex(),
+        r.raftLog.committed(),
+        index,
+        snap.getMetadata().getTerm(),
+        to,
+        pr);
+    pr.becomeSnapshot(index);
+    r.send(Message.newBuilder().setTo(to).setType(MessageType.MSG_SNAPSHOT).setSnapshot(snap));
+    return true;
+  }
+
+  void bcastHeartbeat() {
+    ByteString ctx = r.readOnly.lastPendingRequestCtx();
+    for (long peer : r.prs.progress().keySet()) {
+      if (peer != r.id) {
+        sendHeartbeat(peer, ctx);
+      }
+    }
+  }
+
+  private void sendHeartbeat(long to, ByteString ctx) {
+    // Never tell a follower a commit index beyond what it is known to hold: it might not have
+    // those entries and must not commit past its log.
+    long commit = Math.min(r.prs.get(to).match(), r.raftLog.committed());
+    r.send(
+        Message.newBuilder()
+            .setTo(to)
+            .setType(MessageType.MSG_HEARTBEAT)
+            .setCommit(commit)
+            .setContext(ctx));
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  private void readIndex(Message m) {
+    if (r.prs.isSingleton()) {
+      respondToReadIndex(m, r.raftLog.committed());
+      return;
+    }
+    if (!committedEntryInCurrentTerm()) {
+      // Thesis §6.4: until it commits an entry of its term, a new leader does not know the
+      // commit index of its predecessor. Hold the read until then.
+      r.pendingReadIndexMessages.add(m);
+      return;
+    }
+    confirmAndRespond(m);
+  }
+
+  private void confirmAndRespond(Message m) {
+    switch (r.readOnly.option()) {
+      case SAFE -> {
+        r.readOnly.addRequest(r.raftLog.committed(), m);
+        // The leader's own acknowledgement; a single-voter config would be answered here.
+        r.readOnly.recvAck(r.id, m.getEntries(0).getData());
+        bcastHeartbeatWithContext(m.getEntries(0).getData());
+      }
+      case LEASE_BASED -> respondToReadIndex(m, r.raftLog.committed());
+    }
+  }
+
+  private void bcastHeartbeatWithContext(ByteString ctx) {
+    for (long peer : r.prs.progress().keySet()) {
+      if (peer != r.id) {
+        sendHeartbeat(peer, ctx);
+      }
+    }
+  }
+
+  void releasePendingReadIndexMessages() {
+    if (r.pendingReadIndexMessages.isEmpty() || !committedEntryInCurrentTerm()) {
+      return;
+    }
+    List<Message> pending = new ArrayList<>(r.pendingReadIndexMessages);
+    r.pendingReadIndexMessages.clear();
+    for (Message m : pending) {
+      confirmAndRespond(m);
+    }
+  }
+
+  private boolean committedEntryInCurrentTerm() {
+    return r.raftLog.termOrZero(r.raftLog.committed()) == r.term;
+  }
+
+  private void respondToReadIndex(Message req, long readIndex) {
+    if (req.getFrom() == 0 || req.getFrom() == r.id) {
+      r.readStates.add(new ReadState(readIndex, req.getEntries(0).getData().toByteArray()));
+      return;
+    }
+    r.send(
+        Message.newBuilder()
+            .setType(MessageType.MSG_READ_INDEX_RESP)
+            .setTo(req.getFrom())
+            .setIndex(readIndex)
+            .addAllEntries(req.getEntriesList()));
+  }
+
+  // ---------------------------------------------------------------- leadership transfer
+
+  private void transferLeader(Message m, PeerProgress pr) {
+    if (pr.isLearner()) {
+      log.info("raft {} is ignoring transfer to learner {}", r.id, m.getFrom());
+      return;
+    }
+    long transferee = m.getFrom();
+    long last = r.leadTransferee;
+    if (last != 0) {
+      if (last == transferee) {
+        log.info(
+            "raft {} [term {}] transfer leadership to {} is in progress, ignores request to same"
+                + " node",
+            r.id,
+            r.term,
+            transferee);
+        return;
+      }
+      log.info("raft {} aborts transfer to {} for a new request", r.id, last);
+      r.leadTransferee = 0;
+    }
+    if (transferee == r.id) {
+      log.info("raft {} is already leader; ignored transfer to itself", r.id);
+      return;
+    }
+    log.info("raft {} [term {}] starts to transfer leadership to {}", r.id, r.term, transferee);
+    // The transfer must finish within one election timeout, or it is aborted.
+    r.electionElapsed = 0;
+    r.leadTransferee = transferee;
+    if (pr.match() == r.raftLog.lastIndex()) {
+      sendTimeoutNow(transferee);
+      log.info(
+          "raft {} sends MsgTimeoutNow to {} immediately as {} already has up-to-date log",
+          r.id,
+          transferee,
+          transferee);
+    } else {
+      sendAppend(transferee);
+    }
+  }
+
+  private void sendTimeoutNow(long to) {
+    r.send(Message.newBuilder().setTo(to).setType(MessageType.MSG_TIMEOUT_NOW));
+  }
+}

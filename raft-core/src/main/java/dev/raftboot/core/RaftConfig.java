@@ -1,0 +1,326 @@
+package dev.raftboot.core;
+
+/**
+ * Everything a {@link RawNode} needs to know besides its storage. Immutable; built with {@link
+ * #builder()}, which validates every field and names the one that is wrong.
+ *
+ * <p>Sizes: {@code maxUncommittedEntriesSize} counts entry payload bytes (data only), {@code
+ * maxSizePerMsg}, {@code maxCommittedSizePerReady} and {@code maxInflightBytes} count serialized
+ * entry bytes. A single entry larger than a limit still goes out alone, so nothing gets stuck.
+ */
+public final class RaftConfig {
+  /** A limit of this value means "no limit". */
+  public static final long NO_LIMIT = Long.MAX_VALUE;
+
+  private final long id;
+  private final int electionTick;
+  private final int heartbeatTick;
+  private final long applied;
+  private final long maxSizePerMsg;
+  private final long maxCommittedSizePerReady;
+  private final long maxUncommittedEntriesSize;
+  private final int maxInflightMsgs;
+  private final long maxInflightBytes;
+  private final boolean checkQuorum;
+  private final boolean preVote;
+  private final ReadOnlyOption readOnlyOption;
+  private final boolean disableProposalForwarding;
+  private final boolean stepDownOnRemoval;
+  private final long randomSeed;
+
+  private RaftConfig(Builder b) {
+    this.id = b.id;
+    this.electionTick = b.electionTick;
+    this.heartbeatTick = b.heartbeatTick;
+    this.applied = b.applied;
+    this.maxSizePerMsg = b.maxSizePerMsg;
+    this.maxCommittedSizePerReady =
+        b.maxCommittedSizePerReady == 0 ? b.maxSizePerMsg : b.maxCommittedSizePerReady;
+    this.maxUncommittedEntriesSize =
+        b.maxUncommittedEntriesSize == 0 ? NO_LIMIT : b.maxUncommittedEntriesSize;
+    this.maxInflightMsgs = b.maxInflightMsgs;
+    this.maxInflightBytes = b.maxInflightBytes == 0 ? NO_LIMIT : b.maxInflightBytes;
+    this.checkQuorum = b.checkQuorum;
+    this.preVote = b.preVote;
+    this.readOnlyOption = b.readOnlyOption;
+    this.disableProposalForwarding = b.disableProposalForwarding;
+    this.stepDownOnRemoval = b.stepDownOnRemoval;
+    this.randomSeed = b.randomSeed;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder preset with every value of this config, for a variant of it. */
+  public Builder toBuilder() {
+    return new Builder()
+        .id(id)
+        .electionTick(electionTick)
+        .heartbeatTick(heartbeatTick)
+        .applied(applied)
+        .maxSizePerMsg(maxSizePerMsg)
+        .maxCommittedSizePerReady(maxCommittedSizePerReady)
+        .maxUncommittedEntriesSize(maxUncommittedEntriesSize)
+        .maxInflightMsgs(maxInflightMsgs)
+        .maxInflightBytes(maxInflightBytes)
+        .checkQuorum(checkQuorum)
+        .preVote(preVote)
+        .readOnlyOption(readOnlyOption)
+        .disableProposalForwarding(disableProposalForwarding)
+        .stepDownOnRemoval(stepDownOnRemoval)
+        .randomSeed(randomSeed);
+  }
+
+  /** This node's id; never 0 (0 means "none" on the wire). */
+  public long id() {
+    return id;
+  }
+
+  /**
+   * Ticks a follower waits without hearing from a leader before it campaigns; the actual timeout is
+   * drawn from [electionTick, 2·electionTick) after every reset.
+   */
+  public int electionTick() {
+    return electionTick;
+  }
+
+  /** Ticks between the heartbeats a leader sends. */
+  public int heartbeatTick() {
+    return heartbeatTick;
+  }
+
+  /**
+   * The last index the state machine had applied when this node restarted; committed entries up to
+   * it are not handed out again. 0 means "everything up to the latest snapshot".
+   */
+  public long applied() {
+    return applied;
+  }
+
+  public long maxSizePerMsg() {
+    return maxSizePerMsg;
+  }
+
+  public long maxCommittedSizePerReady() {
+    return maxCommittedSizePerReady;
+  }
+
+  public long maxUncommittedEntriesSize() {
+    return maxUncommittedEntriesSize;
+  }
+
+  public int maxInflightMsgs() {
+    return maxInflightMsgs;
+  }
+
+  public long maxInflightBytes() {
+    return maxInflightBytes;
+  }
+
+  public boolean checkQuorum() {
+    return checkQuorum;
+  }
+
+  public boolean preVote() {
+    return preVote;
+  }
+
+  public ReadOnlyOption readOnlyOption() {
+    return readOnlyOption;
+  }
+
+  public boolean disableProposalForwarding() {
+    return disableProposalForwarding;
+  }
+
+  public boolean stepDownOnRemoval() {
+    return stepDownOnRemoval;
+  }
+
+  public long randomSeed() {
+    return randomSeed;
+  }
+
+  @Override
+  public String toString() {
+    return "RaftConfig{id="
+        + id
+        + ", electionTick="
+        + electionTick
+        + ", heartbeatTick="
+        + heartbeatTick
+        + ", applied="
+        + applied
+        + ", maxSizePerMsg="
+        + maxSizePerMsg
+        + ", maxCommittedSizePerReady="
+        + maxCommittedSizePerReady
+        + ", maxUncommittedEntriesSize="
+        + maxUncommittedEntriesSize
+        + ", maxInflightMsgs="
+        + maxInflightMsgs
+        + ", maxInflightBytes="
+        + maxInflightBytes
+        + ", checkQuorum="
+        + checkQuorum
+        + ", preVote="
+        + preVote
+        + ", readOnlyOption="
+        + readOnlyOption
+        + ", disableProposalForwarding="
+        + disableProposalForwarding
+        + ", stepDownOnRemoval="
+        + stepDownOnRemoval
+        + ", randomSeed="
+        + randomSeed
+        + "}";
+  }
+
+  /** Builds a {@link RaftConfig}; defaults follow etcd's raft where it has one. */
+  public static final class Builder {
+    private long id;
+    private int electionTick = 10;
+    private int heartbeatTick = 1;
+    private long applied;
+    private long maxSizePerMsg = 1 << 20;
+    private long maxCommittedSizePerReady;
+    private long maxUncommittedEntriesSize;
+    private int maxInflightMsgs = 256;
+    private long maxInflightBytes;
+    private boolean checkQuorum;
+    private boolean preVote;
+    private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
+    private boolean disableProposalForwarding;
+    private boolean stepDownOnRemoval = true;
+    private long randomSeed;
+
+    private Builder() {}
+
+    public Builder id(long id) {
+      this.id = id;
+      return this;
+    }
+
+    public Builder electionTick(int electionTick) {
+      this.electionTick = electionTick;
+      return this;
+    }
+
+    public Builder heartbeatTick(int heartbeatTick) {
+      this.heartbeatTick = heartbeatTick;
+      return this;
+    }
+
+    public Builder applied(long applied) {
+      this.applied = applied;
+      return this;
+    }
+
+    /** Upper bound in serialized entry bytes of one append message; 0 allows one entry. */
+    public Builder maxSizePerMsg(long maxSizePerMsg) {
+      this.maxSizePerMsg = maxSizePerMsg;
+      return this;
+    }
+
+    /** Upper bound of committed entry bytes per Ready; 0 means the same as maxSizePerMsg. */
+    public Builder maxCommittedSizePerReady(long maxCommittedSizePerReady) {
+      this.maxCommittedSizePerReady = maxCommittedSizePerReady;
+      return this;
+    }
+
+    /** Upper bound of uncommitted payload bytes on a leader; 0 means no limit. */
+    public Builder maxUncommittedEntriesSize(long maxUncommittedEntriesSize) {
+      this.maxUncommittedEntriesSize = maxUncommittedEntriesSize;
+      return this;
+    }
+
+    /** Append messages in flight to one follower, unacknowledged, at most. */
+    public Builder maxInflightMsgs(int maxInflightMsgs) {
+      this.maxInflightMsgs = maxInflightMsgs;
+      return this;
+    }
+
+    /** Entry bytes in flight to one follower, unacknowledged, at most; 0 means no limit. */
+    public Builder maxInflightBytes(long maxInflightBytes) {
+      this.maxInflightBytes = maxInflightBytes;
+      return this;
+    }
+
+    public Builder checkQuorum(boolean checkQuorum) {
+      this.checkQuorum = checkQuorum;
+      return this;
+    }
+
+    public Builder preVote(boolean preVote) {
+      this.preVote = preVote;
+      return this;
+    }
+
+    public Builder readOnlyOption(ReadOnlyOption readOnlyOption) {
+      this.readOnlyOption = readOnlyOption;
+      return this;
+    }
+
+    public Builder disableProposalForwarding(boolean disableProposalForwarding) {
+      this.disableProposalForwarding = disableProposalForwarding;
+      return this;
+    }
+
+    public Builder stepDownOnRemoval(boolean stepDownOnRemoval) {
+      this.stepDownOnRemoval = stepDownOnRemoval;
+      return this;
+    }
+
+    /** Seeds the only source of randomness the core has: election timeout jitter. */
+    public Builder randomSeed(long randomSeed) {
+      this.randomSeed = randomSeed;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first field whose value is invalid
+     */
+    public RaftConfig build() {
+      require(id != 0, "id", "must not be 0 (0 means \"no node\")");
+      require(id > 0, "id", "must be positive, was " + id);
+      require(heartbeatTick > 0, "heartbeatTick", "must be positive, was " + heartbeatTick);
+      require(
+          electionTick > heartbeatTick,
+          "electionTick",
+          "must be greater than heartbeatTick (" + heartbeatTick + "), was " + electionTick);
+      require(applied >= 0, "applied", "must not be negative, was " + applied);
+      require(maxSizePerMsg >= 0, "maxSizePerMsg", "must not be negative, was " + maxSizePerMsg);
+      require(
+          maxCommittedSizePerReady >= 0,
+          "maxCommittedSizePerReady",
+          "must not be negative, was " + maxCommittedSizePerReady);
+      require(
+          maxUncommittedEntriesSize >= 0,
+          "maxUncommittedEntriesSize",
+          "must not be negative, was " + maxUncommittedEntriesSize);
+      require(maxInflightMsgs > 0, "maxInflightMsgs", "must be positive, was " + maxInflightMsgs);
+      require(
+          maxInflightBytes >= 0,
+          "maxInflightBytes",
+          "must not be negative, was " + maxInflightBytes);
+      require(
+          maxInflightBytes == 0 || maxInflightBytes >= maxSizePerMsg,
+          "maxInflightBytes",
+          "must be at least maxSizePerMsg (" + maxSizePerMsg + "), was " + maxInflightBytes);
+      require(readOnlyOption != null, "readOnlyOption", "must not be null");
+      require(
+          readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
+          "readOnlyOption",
+          "LEASE_BASED requires checkQuorum(true): without it a deposed leader could serve"
+              + " stale reads");
+      return new RaftConfig(this);
+    }
+
+    private static void require(boolean ok, String field, String problem) {
+      if (!ok) {
+        throw new IllegalArgumentException("RaftConfig." + field + " " + problem);
+      }
+    }
+  }
+}
