@@ -26,6 +26,7 @@ final class Network {
   private final Set<MessageType> ignored = EnumSet.noneOf(MessageType.class);
   private final Random random = new Random(1);
   private Predicate<Message> interceptor = m -> false;
+  private java.util.function.UnaryOperator<Message> rewriter = m -> m;
 
   /** Every message delivered, for assertions. */
   final List<Message> delivered = new ArrayList<>();
@@ -51,6 +52,54 @@ final class Network {
     return of(n, defaults());
   }
 
+  /** A network of the given nodes. */
+  static Network of(TestNode... members) {
+    Network net = new Network();
+    for (TestNode n : members) {
+      net.nodes.put(n.id(), n);
+    }
+    return net;
+  }
+
+  /** Voters 1..n and learners, all knowing the same configuration. */
+  static Network withLearners(int voters, long[] learners, RaftConfig.Builder base) {
+    dev.raftboot.proto.ConfState.Builder cs = dev.raftboot.proto.ConfState.newBuilder();
+    for (long i = 1; i <= voters; i++) {
+      cs.addVoters(i);
+    }
+    for (long l : learners) {
+      cs.addLearners(l);
+    }
+    Network net = new Network();
+    for (long i = 1; i <= voters; i++) {
+      net.nodes.put(i, new TestNode(base.id(i).build(), new MemoryLogStorage(cs.build())));
+    }
+    for (long l : learners) {
+      net.nodes.put(l, new TestNode(base.id(l).build(), new MemoryLogStorage(cs.build())));
+    }
+    return net;
+  }
+
+  /** Adds a node with an empty log and no configuration (it learns it from the leader). */
+  TestNode addEmpty(long id, RaftConfig.Builder base) {
+    TestNode n = new TestNode(base.id(id).build(), new MemoryLogStorage());
+    nodes.put(id, n);
+    return n;
+  }
+
+  /** Messages delivered so far of the given type (optionally only from→to when non-zero). */
+  List<Message> deliveredOf(MessageType type, long from, long to) {
+    List<Message> out = new ArrayList<>();
+    for (Message m : delivered) {
+      if (m.getType() == type
+          && (from == 0 || m.getFrom() == from)
+          && (to == 0 || m.getTo() == to)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   TestNode node(long id) {
     return nodes.get(id);
   }
@@ -59,7 +108,7 @@ final class Network {
   void send(List<Message> msgs) {
     ArrayDeque<Message> queue = new ArrayDeque<>(msgs);
     while (!queue.isEmpty()) {
-      Message m = queue.poll();
+      Message m = rewriter.apply(queue.poll());
       if (filtered(m)) {
         continue;
       }
@@ -148,11 +197,17 @@ final class Network {
     interceptor = drop;
   }
 
+  /** Rewrites every message before it is delivered (or filtered). */
+  void rewrite(java.util.function.UnaryOperator<Message> f) {
+    rewriter = f;
+  }
+
   void recover() {
     cutPairs.clear();
     dropRates.clear();
     ignored.clear();
     interceptor = m -> false;
+    rewriter = m -> m;
   }
 
   private boolean filtered(Message m) {
@@ -169,6 +224,21 @@ final class Network {
 
   private static long key(long from, long to) {
     return (from << 32) | to;
+  }
+
+  /** Every node snapshots its applied state and compacts its log. */
+  void compactAll() {
+    for (TestNode n : nodes.values()) {
+      n.snapshotAndCompact();
+    }
+  }
+
+  /** Ticks every node until a single leader exists (at most maxRounds rounds); returns it. */
+  long electLeader(int maxRounds) {
+    for (int i = 0; i < maxRounds && leader() == 0; i++) {
+      tickAll(1);
+    }
+    return leader();
   }
 
   /** The single leader, or 0 if there is none or more than one claims to be. */

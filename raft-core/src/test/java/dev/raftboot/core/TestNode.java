@@ -5,6 +5,7 @@ import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.Entry;
 import dev.raftboot.proto.EntryType;
+import dev.raftboot.proto.HardState;
 import dev.raftboot.proto.Message;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,10 @@ import java.util.List;
 final class TestNode {
   final RaftConfig config;
   final MemoryLogStorage storage;
+
+  /** What the RawNode reads: the storage itself, or a wrapper of it (fault injection). */
+  final LogStorage view;
+
   RawNode raw;
   final List<Entry> applied = new ArrayList<>();
   final List<ReadState> readStates = new ArrayList<>();
@@ -23,10 +28,21 @@ final class TestNode {
   ConfState confState;
   boolean recordReadies;
 
+  /** The index the state machine has applied up to (entries or a snapshot). */
+  long appliedIndex;
+
+  /** Every configuration applied, in order. */
+  final List<ConfState> confHistory = new ArrayList<>();
+
   TestNode(RaftConfig config, MemoryLogStorage storage) {
+    this(config, storage, storage);
+  }
+
+  TestNode(RaftConfig config, MemoryLogStorage storage, LogStorage view) {
     this.config = config;
     this.storage = storage;
-    this.raw = new RawNode(config, storage);
+    this.view = view;
+    this.raw = new RawNode(config, view);
     this.confState = storage.initialState().confState();
   }
 
@@ -46,13 +62,73 @@ final class TestNode {
     return raw.status();
   }
 
+  /**
+   * A node whose storage already holds a log: entry i (1-based) has term {@code terms[i-1]}, and
+   * the given hard state (as left by an earlier life of the node).
+   */
+  static TestNode withLog(
+      long id, ConfState cs, RaftConfig.Builder base, long[] terms, HardState hs) {
+    MemoryLogStorage storage = new MemoryLogStorage(cs);
+    storage.append(entries(1, terms));
+    storage.setHardState(hs);
+    return new TestNode(base.id(id).build(), storage);
+  }
+
+  /** Entries with the given terms, starting at index {@code from}, each carrying its index. */
+  static List<Entry> entries(long from, long... terms) {
+    List<Entry> ents = new ArrayList<>();
+    for (int i = 0; i < terms.length; i++) {
+      long index = from + i;
+      ents.add(
+          Entry.newBuilder()
+              .setIndex(index)
+              .setTerm(terms[i])
+              .setData(com.google.protobuf.ByteString.copyFromUtf8("e" + index + "t" + terms[i]))
+              .build());
+    }
+    return ents;
+  }
+
+  static ConfState voters(long... ids) {
+    ConfState.Builder cs = ConfState.newBuilder();
+    for (long v : ids) {
+      cs.addVoters(v);
+    }
+    return cs.build();
+  }
+
   /** Restarts from what was persisted: unpersisted state is lost, as after a crash. */
   void restart() {
-    raw = new RawNode(config.toBuilder().applied(lastAppliedIndex()).build(), storage);
+    restart(config.toBuilder().applied(appliedIndex));
+  }
+
+  /** Restarts from storage with a config of the caller's choosing. */
+  void restart(RaftConfig.Builder cfg) {
+    raw = new RawNode(cfg.build(), view);
   }
 
   long lastAppliedIndex() {
-    return applied.isEmpty() ? 0 : applied.get(applied.size() - 1).getIndex();
+    return appliedIndex;
+  }
+
+  /** Steps a message into the node and runs its application loop; returns what it sends. */
+  List<Message> step(Message m) {
+    raw.step(m);
+    return drain();
+  }
+
+  /** The terms of the persisted log, from its first index. */
+  List<Long> logTerms() {
+    List<Long> terms = new ArrayList<>();
+    for (long i = storage.firstIndex(); i <= storage.lastIndex(); i++) {
+      terms.add(storage.term(i));
+    }
+    return terms;
+  }
+
+  /** The persisted log entries. */
+  List<Entry> log() {
+    return storage.entries(storage.firstIndex(), storage.lastIndex() + 1, Long.MAX_VALUE);
   }
 
   /** Runs the application loop until the node has nothing more to do; returns its messages. */
@@ -68,22 +144,39 @@ final class TestNode {
               s -> {
                 storage.applySnapshot(s);
                 confState = s.getMetadata().getConfState();
+                appliedIndex = s.getMetadata().getIndex();
               });
       storage.append(rd.entries());
       rd.hardState().ifPresent(storage::setHardState);
       out.addAll(rd.messages());
       for (Entry e : rd.committedEntries()) {
         applied.add(e);
+        appliedIndex = e.getIndex();
         if (e.getType() == EntryType.ENTRY_CONF_CHANGE_V2) {
           confState = raw.applyConfChange(parseV2(e));
+          confHistory.add(confState);
         } else if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
           confState = raw.applyConfChange(parseV1(e));
+          confHistory.add(confState);
         }
       }
       readStates.addAll(rd.readStates());
       raw.advance(rd);
     }
     return out;
+  }
+
+  /**
+   * Takes a snapshot of the applied state and compacts the log up to it, as an application's
+   * snapshot policy would. Does nothing if nothing new was applied since the last snapshot.
+   */
+  void snapshotAndCompact() {
+    long index = appliedIndex;
+    if (index <= storage.firstIndex() - 1) {
+      return;
+    }
+    storage.createSnapshot(index, confState, ("state@" + index).getBytes());
+    storage.compact(index);
   }
 
   /** Payloads of applied normal entries that carry data, as strings. */
