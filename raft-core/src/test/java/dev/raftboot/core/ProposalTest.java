@@ -1,0 +1,100 @@
+package dev.raftboot.core;
+
+import static dev.raftboot.core.Msgs.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.raftboot.proto.MessageType;
+import org.junit.jupiter.api.Test;
+
+/** Client proposals: forwarding and the reasons a proposal is dropped. */
+class ProposalTest {
+
+  // Thesis §6.2 / etcd stepFollower MsgProp: a follower forwards a proposal to its leader.
+  @Test
+  void followerForwardsProposalToLeader() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.propose(2, "via-follower");
+    assertThat(net.deliveredOf(MessageType.MSG_PROPOSE, 2, 1)).hasSize(1);
+    for (TestNode n : net.nodes.values()) {
+      assertThat(n.appliedData()).as("node %d", n.id()).containsExactly("via-follower");
+    }
+  }
+
+  // etcd ErrProposalDropped: without a known leader there is nobody to take the proposal.
+  @Test
+  void proposalWithoutLeaderIsDropped() {
+    Network net = Network.of(3);
+    assertThatThrownBy(() -> net.node(1).raw.propose(bytes("x")))
+        .isInstanceOf(ProposalDroppedException.class)
+        .satisfies(e -> assertThat(((ProposalDroppedException) e).leaderId()).isZero());
+    // A candidate has no leader either.
+    net.isolate(1);
+    net.campaign(1);
+    assertThat(net.node(1).status().role()).isEqualTo(StateRole.CANDIDATE);
+    assertThatThrownBy(() -> net.node(1).raw.propose(bytes("x")))
+        .isInstanceOf(ProposalDroppedException.class);
+    assertThat(net.node(1).status().lastIndex()).isZero();
+  }
+
+  // etcd Config.DisableProposalForwarding: a follower drops proposals and names the leader.
+  @Test
+  void proposalOnFollowerIsDroppedWhenForwardingIsDisabled() {
+    Network net = Network.of(3, Network.defaults().disableProposalForwarding(true));
+    net.campaign(1);
+    assertThatThrownBy(() -> net.node(2).raw.propose(bytes("x")))
+        .isInstanceOf(ProposalDroppedException.class)
+        .satisfies(e -> assertThat(((ProposalDroppedException) e).leaderId()).isEqualTo(1));
+    assertThat(net.node(2).drain()).isEmpty();
+    net.propose(1, "on-leader");
+    assertThat(net.node(2).appliedData()).containsExactly("on-leader");
+  }
+
+  // Thesis §3.10: a leader transferring leadership stops accepting proposals.
+  @Test
+  void proposalDuringLeadershipTransferIsDropped() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.cut(1, 3); // the MsgTimeoutNow is lost: the transfer stays in progress
+    net.node(1).raw.transferLeader(3);
+    net.settle();
+    assertThat(net.node(1).status().leadTransferee()).isEqualTo(3);
+    assertThatThrownBy(() -> net.node(1).raw.propose(bytes("x")))
+        .isInstanceOf(ProposalDroppedException.class);
+    // A forwarded proposal is dropped at the leader the same way.
+    net.propose(2, "fwd");
+    assertThat(net.node(1).status().lastIndex()).isEqualTo(1);
+  }
+
+  // etcd Config.MaxUncommittedEntriesSize: payload bytes appended and not yet committed are
+  // bounded;
+  // the room comes back once entries commit. A first proposal of any size is accepted.
+  @Test
+  void proposalsOverTheUncommittedSizeLimitAreDroppedUntilEntriesCommit() {
+    Network net = Network.of(3, Network.defaults().maxUncommittedEntriesSize(10));
+    net.campaign(1);
+    net.isolate(1);
+    RawNode leader = net.node(1).raw;
+    leader.propose(bytes("12345"));
+    leader.propose(bytes("67890")); // exactly at the limit
+    assertThatThrownBy(() -> leader.propose(bytes("x")))
+        .isInstanceOf(ProposalDroppedException.class);
+    // Empty entries carry no payload and are never refused.
+    leader.propose(new byte[0]);
+    net.settle();
+    assertThat(net.node(1).status().lastIndex()).isEqualTo(4);
+
+    net.recover();
+    net.tick(1, 1);
+    assertThat(net.node(1).status().commit()).isEqualTo(4);
+    leader.propose(bytes("x"));
+    net.settle();
+    assertThat(net.node(2).appliedData()).containsExactly("12345", "67890", "x");
+
+    // An oversized proposal is accepted when nothing is uncommitted: nothing gets stuck.
+    leader.propose(bytes("a much larger payload than ten bytes"));
+    net.settle();
+    assertThat(net.node(3).appliedData()).endsWith("a much larger payload than ten bytes");
+  }
+}
