@@ -1,0 +1,148 @@
+package dev.raftboot.core;
+
+import static dev.raftboot.core.Msgs.bytes;
+import static dev.raftboot.core.Msgs.ofType;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.raftboot.proto.Message;
+import dev.raftboot.proto.MessageType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Linearizable reads without log writes: thesis §6.4 (ReadIndex) and §6.4.1 (leases). */
+class ReadIndexTest {
+
+  // Thesis §6.4 (SAFE): the leader records its commit index, confirms leadership with a heartbeat
+  // round carrying the request context, then answers with a ReadState.
+  @Test
+  void safeReadIsAnsweredAfterAHeartbeatRound() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.propose(1, "a");
+    TestNode n1 = net.node(1);
+    n1.raw.readIndex(bytes("r1"));
+    List<Message> out = n1.drain();
+    assertThat(n1.readStates).isEmpty();
+    List<Message> hbs = ofType(out, MessageType.MSG_HEARTBEAT);
+    assertThat(hbs).hasSize(2);
+    assertThat(hbs).allSatisfy(m -> assertThat(m.getContext().toStringUtf8()).isEqualTo("r1"));
+    net.send(out);
+    assertThat(n1.readStates).containsExactly(new ReadState(2, bytes("r1")));
+  }
+
+  // etcd readOnly: a read whose heartbeat round got no quorum is answered by a later round.
+  @Test
+  void pendingSafeReadIsAnsweredByALaterHeartbeatRound() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.isolate(1);
+    net.node(1).raw.readIndex(bytes("late"));
+    net.settle();
+    assertThat(net.node(1).readStates).isEmpty();
+    net.recover();
+    net.tick(1, 1);
+    assertThat(net.node(1).readStates).containsExactly(new ReadState(1, bytes("late")));
+  }
+
+  // Thesis §6.4.1 (LEASE_BASED): with check-quorum the leader answers from its lease, without a
+  // heartbeat round.
+  @Test
+  void leaseBasedReadIsAnsweredAtOnce() {
+    Network net =
+        Network.of(
+            3, Network.defaults().checkQuorum(true).readOnlyOption(ReadOnlyOption.LEASE_BASED));
+    net.campaign(1);
+    TestNode n1 = net.node(1);
+    n1.raw.readIndex(bytes("lease"));
+    List<Message> out = n1.drain();
+    assertThat(ofType(out, MessageType.MSG_HEARTBEAT)).isEmpty();
+    assertThat(n1.readStates).containsExactly(new ReadState(1, bytes("lease")));
+  }
+
+  // Thesis §6.4 step 1: a new leader does not know the latest commit index until it commits an
+  // entry of its own term, so it holds reads until then.
+  @Test
+  void newLeaderDefersReadsUntilItCommitsAnEntryOfItsTerm() {
+    Network net = Network.of(3);
+    net.intercept(m -> m.getType() == MessageType.MSG_APPEND_RESPONSE);
+    net.campaign(1);
+    TestNode n1 = net.node(1);
+    assertThat(n1.status().role()).isEqualTo(StateRole.LEADER);
+    assertThat(n1.status().commit()).isZero();
+    n1.raw.readIndex(bytes("early"));
+    List<Message> out = n1.drain();
+    assertThat(ofType(out, MessageType.MSG_HEARTBEAT)).isEmpty();
+    net.send(out);
+    assertThat(n1.readStates).isEmpty();
+
+    net.recover();
+    net.tick(1, 1);
+    assertThat(n1.status().commit()).isEqualTo(1);
+    assertThat(n1.readStates).containsExactly(new ReadState(1, bytes("early")));
+  }
+
+  // etcd stepFollower MsgReadIndex: a follower forwards the read to its leader and gets the read
+  // index back in a MsgReadIndexResp.
+  @Test
+  void followerReadIsForwardedToTheLeader() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.propose(1, "a");
+    net.node(2).raw.readIndex(bytes("f"));
+    net.settle();
+    assertThat(net.deliveredOf(MessageType.MSG_READ_INDEX, 2, 1)).hasSize(1);
+    assertThat(net.deliveredOf(MessageType.MSG_READ_INDEX_RESP, 1, 2)).hasSize(1);
+    assertThat(net.node(2).readStates).containsExactly(new ReadState(2, bytes("f")));
+    assertThat(net.node(1).readStates).isEmpty();
+  }
+
+  // Thesis §4.2.1 / etcd: a learner serves linearizable reads through the leader.
+  @Test
+  void learnerReadIsForwardedToTheLeader() {
+    Network net = Network.withLearners(3, new long[] {4}, Network.defaults());
+    net.campaign(1);
+    net.node(4).raw.readIndex(bytes("learner"));
+    net.settle();
+    assertThat(net.node(4).readStates).containsExactly(new ReadState(1, bytes("learner")));
+  }
+
+  // etcd ErrProposalDropped for reads: a node that knows no leader cannot serve a read.
+  @Test
+  void readWithoutLeaderIsDropped() {
+    Network net = Network.of(3);
+    assertThatThrownBy(() -> net.node(2).raw.readIndex(bytes("x")))
+        .isInstanceOf(ProposalDroppedException.class);
+  }
+
+  // etcd TestReadOnlyForNewLeader-like ordering: several reads queued together are answered in
+  // order once a heartbeat round confirms the newest.
+  @Test
+  void queuedSafeReadsAreAnsweredTogetherInOrder() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.isolate(1);
+    TestNode n1 = net.node(1);
+    n1.raw.readIndex(bytes("r1"));
+    n1.raw.readIndex(bytes("r2"));
+    net.settle();
+    n1.raw.readIndex(bytes("r3"));
+    net.recover();
+    net.settle();
+    assertThat(n1.readStates)
+        .containsExactly(
+            new ReadState(1, bytes("r1")),
+            new ReadState(1, bytes("r2")),
+            new ReadState(1, bytes("r3")));
+  }
+
+  // etcd IsSingleton: a single-voter leader answers reads at once.
+  @Test
+  void singleVoterLeaderAnswersReadsAtOnce() {
+    Network net = Network.of(1);
+    net.campaign(1);
+    net.node(1).raw.readIndex(bytes("solo"));
+    net.settle();
+    assertThat(net.node(1).readStates).containsExactly(new ReadState(1, bytes("solo")));
+  }
+}
