@@ -137,6 +137,7 @@ final class Leader {
           "leadership transfer to " + r.leadTransferee + " is in progress", r.leadTransferee);
     }
     List<Entry> entries = new ArrayList<>(m.getEntriesList());
+    long prevPendingConfIndex = r.pendingConfIndex;
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
       if (e.getType() == EntryType.ENTRY_NORMAL) {
@@ -164,6 +165,9 @@ final class Leader {
       }
     }
     if (!r.appendEntries(entries)) {
+      // Nothing was appended: a conf change in it must not count as pending, or its retry would
+      // be turned into an empty entry.
+      r.pendingConfIndex = prevPendingConfIndex;
       throw new ProposalDroppedException(
           "uncommitted log size would exceed " + r.config.maxUncommittedEntriesSize() + " bytes",
           r.id);

@@ -97,4 +97,30 @@ class ProposalTest {
     net.settle();
     assertThat(net.node(3).appliedData()).endsWith("a much larger payload than ten bytes");
   }
+
+  // etcd MsgProp / DESIGN.md: a dropped proposal has no effect. A conf change dropped over the
+  // uncommitted-size limit must not count as pending, or its retry would silently become an
+  // empty entry.
+  @Test
+  void droppedConfChangeDoesNotBlockItsRetry() {
+    Network net = Network.of(3, Network.defaults().maxUncommittedEntriesSize(10));
+    net.campaign(1);
+    net.isolate(1);
+    RawNode leader = net.node(1).raw;
+    leader.propose(bytes("0123456789"));
+    dev.raftboot.proto.ConfChangeV2 addLearner =
+        MembershipTest.cc(dev.raftboot.proto.ConfChangeTransition.AUTO, MembershipTest.learner(4));
+    assertThatThrownBy(() -> leader.proposeConfChange(addLearner))
+        .isInstanceOf(ProposalDroppedException.class);
+    net.settle();
+    net.recover();
+    net.tick(1, 1);
+    assertThat(net.node(1).status().commit()).isEqualTo(2);
+
+    leader.proposeConfChange(addLearner);
+    net.settle();
+    for (TestNode n : net.nodes.values()) {
+      assertThat(n.confState.getLearnersList()).as("node %d", n.id()).containsExactly(4L);
+    }
+  }
 }
