@@ -28,6 +28,9 @@ final class Network {
   private Predicate<Message> interceptor = m -> false;
   private java.util.function.UnaryOperator<Message> rewriter = m -> m;
 
+  /** Whether a dropped MsgSnap is reported to its sender as a failure, as a transport would. */
+  boolean reportDroppedSnapshots;
+
   /** Every message delivered, for assertions. */
   final List<Message> delivered = new ArrayList<>();
 
@@ -110,6 +113,14 @@ final class Network {
     while (!queue.isEmpty()) {
       Message m = rewriter.apply(queue.poll());
       if (filtered(m)) {
+        if (reportDroppedSnapshots
+            && m.getType() == MessageType.MSG_SNAPSHOT
+            && nodes.containsKey(m.getFrom())) {
+          // A transport tells the leader when a snapshot could not be delivered.
+          TestNode sender = nodes.get(m.getFrom());
+          sender.raw.reportSnapshot(m.getTo(), SnapshotStatus.FAILURE);
+          queue.addAll(sender.drain());
+        }
         continue;
       }
       TestNode target = nodes.get(m.getTo());

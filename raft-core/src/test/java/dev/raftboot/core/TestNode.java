@@ -97,8 +97,16 @@ final class TestNode {
     return cs.build();
   }
 
-  /** Restarts from what was persisted: unpersisted state is lost, as after a crash. */
+  /**
+   * Restarts from what was persisted: unpersisted state is lost, as after a crash. The state
+   * machine is durable: what it applied, configuration included, is recorded as a snapshot (the
+   * storage only learns a configuration from a snapshot), and the node restarts with {@code
+   * applied} set to it.
+   */
   void restart() {
+    if (appliedIndex > storage.snapshot(0).getMetadata().getIndex()) {
+      storage.createSnapshot(appliedIndex, confState, ("state@" + appliedIndex).getBytes());
+    }
     restart(config.toBuilder().applied(appliedIndex));
   }
 
@@ -175,7 +183,9 @@ final class TestNode {
     if (index <= storage.firstIndex() - 1) {
       return;
     }
-    storage.createSnapshot(index, confState, ("state@" + index).getBytes());
+    if (index > storage.snapshot(0).getMetadata().getIndex()) {
+      storage.createSnapshot(index, confState, ("state@" + index).getBytes());
+    }
     storage.compact(index);
   }
 
