@@ -269,4 +269,32 @@ class RawNodeTest {
       assertThat(b.get(id)).as("node %d", id).isEqualTo(a.get(id));
     }
   }
+
+  // Thesis §10.2.1: a leader may send its entries before they are durable locally, but its own
+  // copy counts toward the commit quorum only once persisted (advance).
+  @Test
+  void leaderCountsItsOwnEntryTowardCommitOnlyOncePersisted() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    TestNode n1 = net.node(1);
+    n1.raw.propose(bytes("x"));
+    Ready rd = n1.raw.ready();
+    assertThat(rd.entries()).hasSize(1);
+    List<Message> toTwo = rd.messages().stream().filter(m -> m.getTo() == 2).toList();
+    assertThat(toTwo).isNotEmpty();
+    for (Message m : toTwo) {
+      for (Message resp : net.node(2).step(m)) {
+        n1.raw.step(resp);
+      }
+    }
+    // One follower and a leader whose copy is not yet durable: not a quorum.
+    assertThat(n1.status().commit()).isEqualTo(1);
+
+    n1.storage.append(rd.entries());
+    rd.hardState().ifPresent(n1.storage::setHardState);
+    n1.raw.advance(rd);
+    assertThat(n1.status().commit()).isEqualTo(2);
+    n1.drain();
+    assertThat(n1.appliedData()).containsExactly("x");
+  }
 }
