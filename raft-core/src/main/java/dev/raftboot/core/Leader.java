@@ -12,6 +12,7 @@ import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
 import dev.raftboot.proto.Snapshot;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -230,6 +231,16 @@ final class Leader {
       }
       return;
     }
+    if (m.getIndex() > r.raftLog.lastIndex()) {
+      // Nobody can hold more than the leader wrote: a corrupt or misdirected answer.
+      log.warn(
+          "raft {} ignored MsgAppResp from {} acknowledging index {} beyond its last index {}",
+          r.id,
+          m.getFrom(),
+          m.getIndex(),
+          r.raftLog.lastIndex());
+      return;
+    }
     boolean wasPaused = pr.isPaused();
     if (!pr.maybeUpdate(m.getIndex())) {
       return;
@@ -268,7 +279,9 @@ final class Leader {
     if (pr.state() == ProgressState.REPLICATE && pr.inflights().full()) {
       pr.inflights().freeFirstOne();
     }
-    if (pr.match() < r.raftLog.lastIndex()) {
+    // A probing peer is probed again now that it answered, so that it leaves PROBE without
+    // waiting for the next proposal.
+    if (pr.match() < r.raftLog.lastIndex() || pr.state() == ProgressState.PROBE) {
       sendAppend(m.getFrom());
     }
     if (r.readOnly.option() != ReadOnlyOption.SAFE || m.getContext().isEmpty()) {
@@ -326,6 +339,9 @@ final class Leader {
     if (entries.isEmpty() && !sendIfEmpty) {
       return false;
     }
+    if (r.config.batchAppend() && !entries.isEmpty() && appendToQueued(to, pr, entries)) {
+      return true;
+    }
     Message.Builder m =
         Message.newBuilder()
             .setTo(to)
@@ -348,7 +364,52 @@ final class Leader {
       }
     }
     r.send(m);
+    if (r.config.batchAppend()) {
+      int position = r.msgs.size() - 1;
+      openAppends.put(to, new OpenAppend(position, r.msgs.get(position).toBuilder()));
+    }
     return true;
+  }
+
+  /**
+   * With batching on, entries that continue an append to the same peer still queued in this Ready
+   * are added to it instead of making another message: fewer, larger messages. The queued append
+   * stays a builder until the Ready is taken ({@link #flushBatchedAppends}), so each entry is
+   * copied once.
+   */
+  private boolean appendToQueued(long to, PeerProgress pr, List<Entry> entries) {
+    OpenAppend open = openAppends.get(to);
+    if (open == null) {
+      return false;
+    }
+    Message.Builder b = open.builder();
+    if (b.getTerm() != r.term
+        || b.getIndex() + b.getEntriesCount() + 1 != entries.get(0).getIndex()) {
+      return false;
+    }
+    b.addAllEntries(entries).setCommit(r.raftLog.committed());
+    long last = entries.get(entries.size() - 1).getIndex();
+    if (pr.state() == ProgressState.REPLICATE) {
+      pr.optimisticUpdate(last);
+      pr.inflights().add(last, EntrySizes.serialized(entries));
+    }
+    return true;
+  }
+
+  /** An append queued in {@code Raft.msgs} at {@code position} that may still grow. */
+  private record OpenAppend(int position, Message.Builder builder) {}
+
+  private final Map<Long, OpenAppend> openAppends = new HashMap<>();
+
+  /** Builds the appends that batching kept open; called before the messages are handed out. */
+  void flushBatchedAppends() {
+    if (openAppends.isEmpty()) {
+      return;
+    }
+    for (OpenAppend open : openAppends.values()) {
+      r.msgs.set(open.position(), open.builder().build());
+    }
+    openAppends.clear();
   }
 
   private boolean sendSnapshot(long to, PeerProgress pr) {

@@ -12,7 +12,12 @@ import java.util.List;
  * before the first (the last one covered by the snapshot) still has a known {@link #term}.
  */
 public interface LogStorage {
-  /** The persisted hard state and configuration, read once when a node starts. */
+  /**
+   * The persisted hard state and configuration, read once when a node starts. The configuration
+   * must be the one in force at the node's applied index ({@link RaftConfig#applied()}, or the
+   * snapshot index when that is 0): committed entries after it are handed out again, conf changes
+   * among them included, and each is applied on top of this configuration.
+   */
   RaftState initialState();
 
   /**

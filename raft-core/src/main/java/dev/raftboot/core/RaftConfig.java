@@ -26,6 +26,7 @@ public final class RaftConfig {
   private final ReadOnlyOption readOnlyOption;
   private final boolean disableProposalForwarding;
   private final boolean stepDownOnRemoval;
+  private final boolean batchAppend;
   private final long randomSeed;
 
   private RaftConfig(Builder b) {
@@ -45,6 +46,7 @@ public final class RaftConfig {
     this.readOnlyOption = b.readOnlyOption;
     this.disableProposalForwarding = b.disableProposalForwarding;
     this.stepDownOnRemoval = b.stepDownOnRemoval;
+    this.batchAppend = b.batchAppend;
     this.randomSeed = b.randomSeed;
   }
 
@@ -69,6 +71,7 @@ public final class RaftConfig {
         .readOnlyOption(readOnlyOption)
         .disableProposalForwarding(disableProposalForwarding)
         .stepDownOnRemoval(stepDownOnRemoval)
+        .batchAppend(batchAppend)
         .randomSeed(randomSeed);
   }
 
@@ -92,7 +95,8 @@ public final class RaftConfig {
 
   /**
    * The last index the state machine had applied when this node restarted; committed entries up to
-   * it are not handed out again. 0 means "everything up to the latest snapshot".
+   * it are not handed out again. 0 means "everything up to the latest snapshot". The configuration
+   * storage returns must be the one as of this index (see {@link LogStorage#initialState()}).
    */
   public long applied() {
     return applied;
@@ -138,6 +142,14 @@ public final class RaftConfig {
     return stepDownOnRemoval;
   }
 
+  /**
+   * Whether appends to one peer made within one Ready are coalesced into one message (raft-rs's
+   * batch_append).
+   */
+  public boolean batchAppend() {
+    return batchAppend;
+  }
+
   public long randomSeed() {
     return randomSeed;
   }
@@ -172,6 +184,8 @@ public final class RaftConfig {
         + disableProposalForwarding
         + ", stepDownOnRemoval="
         + stepDownOnRemoval
+        + ", batchAppend="
+        + batchAppend
         + ", randomSeed="
         + randomSeed
         + "}";
@@ -193,6 +207,7 @@ public final class RaftConfig {
     private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
     private boolean disableProposalForwarding;
     private boolean stepDownOnRemoval = true;
+    private boolean batchAppend;
     private long randomSeed;
 
     private Builder() {}
@@ -269,6 +284,12 @@ public final class RaftConfig {
 
     public Builder stepDownOnRemoval(boolean stepDownOnRemoval) {
       this.stepDownOnRemoval = stepDownOnRemoval;
+      return this;
+    }
+
+    /** Coalesces appends to one peer within a Ready into one message; off by default. */
+    public Builder batchAppend(boolean batchAppend) {
+      this.batchAppend = batchAppend;
       return this;
     }
 

@@ -124,6 +124,23 @@ public final class RawNode {
               "raft " + raft.id + ": unknown message type " + m.getTypeValue());
       default -> {}
     }
+    if (m.getType() == MessageType.MSG_APPEND) {
+      for (int i = 0; i < m.getEntriesCount(); i++) {
+        if (m.getEntries(i).getIndex() != m.getIndex() + 1 + i) {
+          throw new InvalidMessageException(
+              "raft "
+                  + raft.id
+                  + ": MsgApp from "
+                  + m.getFrom()
+                  + " after index "
+                  + m.getIndex()
+                  + " carries entry "
+                  + i
+                  + " with index "
+                  + m.getEntries(i).getIndex());
+        }
+      }
+    }
     if (isResponse(m.getType()) && raft.prs.get(m.getFrom()) == null) {
       log.debug("raft {} ignored {} from unknown peer {}", raft.id, m.getType(), m.getFrom());
       return;
@@ -191,6 +208,7 @@ public final class RawNode {
 
   /** What the application must do now; see {@link Ready} for the order. */
   public Ready ready() {
+    raft.leader.flushBatchedAppends();
     List<Entry> entries = raft.raftLog.unstableEntries();
     List<Entry> committed = raft.raftLog.nextCommittedEntries();
     SoftState soft = raft.softState();

@@ -98,6 +98,39 @@ class BadInputTest {
     assertThat(f.status().commit()).isEqualTo(4);
   }
 
+  // An append whose entries do not follow its previous index is malformed: refused with a type,
+  // and nothing changes.
+  @Test
+  void appendWithNonContiguousEntriesIsRefused() {
+    TestNode f =
+        TestNode.withLog(
+            2,
+            TestNode.voters(1, 2, 3),
+            Network.defaults(),
+            new long[] {1, 1, 1},
+            HardState.newBuilder().setTerm(1).setCommit(1).build());
+    f.drain();
+    List<Entry> before = f.log();
+    assertThatThrownBy(() -> f.raw.step(app(1, 2, 1, 3, 1, 3, TestNode.entries(5, 1))))
+        .isInstanceOf(InvalidMessageException.class)
+        .hasMessageContaining("index 5");
+    assertThat(f.log()).isEqualTo(before);
+    assertThat(f.status().commit()).isEqualTo(1);
+  }
+
+  // No follower can hold more than the leader wrote: such an acknowledgement is ignored instead
+  // of pushing the peer's progress past the leader's log.
+  @Test
+  void appendResponseBeyondTheLeadersLogIsIgnored() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    long last = net.node(1).status().lastIndex();
+    net.node(1).step(appResp(2, 1, 1, last + 1000));
+    Progress p = net.node(1).status().progress().get(2L);
+    assertThat(p.match()).isLessThanOrEqualTo(last);
+    assertThat(p.next()).isLessThanOrEqualTo(last + 1);
+  }
+
   // etcd handleAppendEntries: an append below the commit index is answered with the commit index.
   @Test
   void appendBelowCommitIsAnsweredWithCommitIndex() {
