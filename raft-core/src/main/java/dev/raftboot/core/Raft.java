@@ -6,7 +6,6 @@ import dev.raftboot.core.confchange.Changer;
 import dev.raftboot.core.confchange.ConfChanges;
 import dev.raftboot.core.confchange.Restore;
 import dev.raftboot.core.log.RaftLog;
-import dev.raftboot.core.quorum.VoteResult;
 import dev.raftboot.core.tracker.PeerProgress;
 import dev.raftboot.core.tracker.ProgressTracker;
 import dev.raftboot.proto.ConfChange;
@@ -17,7 +16,6 @@ import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.HardState;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
-import dev.raftboot.proto.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -29,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * to {@link #step} and {@link #tick} only, and everything it wants done is queued in {@link #msgs}
  * and the log for {@link RawNode} to hand out in a {@link Ready}.
  *
- * <p>The leader's behaviour lives in {@link Leader}; this class holds the state shared by all
- * roles, the term rules of §5.1, elections (§5.2, with pre-vote and check-quorum of the thesis §9.6
- * and §6.2), and the follower side of replication.
+ * <p>This class holds the state shared by all roles, the role transitions and the term rules of
+ * §5.1, and configuration changes. What each role does lives beside it: {@link Leader}, {@link
+ * Elections} (candidates and voting), {@link Follower}.
  */
 final class Raft {
   private static final Logger log = LoggerFactory.getLogger(Raft.class);
@@ -84,6 +82,8 @@ final class Raft {
 
   private final SplittableRandom random;
   final Leader leader = new Leader(this);
+  final Elections elections = new Elections(this);
+  final Follower follower = new Follower(this);
 
   Raft(RaftConfig config, LogStorage storage) {
     this.config = config;
@@ -263,110 +263,6 @@ final class Raft {
     }
   }
 
-  // ---------------------------------------------------------------- elections
-
-  private void hup(boolean transfer) {
-    if (state == StateRole.LEADER) {
-      log.debug("raft {} ignoring MsgHup because already leader", id);
-      return;
-    }
-    if (!promotable()) {
-      log.warn("raft {} is unpromotable and can not campaign", id);
-      return;
-    }
-    if (hasUnappliedConfChanges()) {
-      log.warn("raft {} cannot campaign at term {}: there are unapplied conf changes", id, term);
-      return;
-    }
-    log.info("raft {} is starting a new election at term {}", id, term);
-    if (config.preVote() && !transfer) {
-      campaign(true, false);
-    } else {
-      campaign(false, transfer);
-    }
-  }
-
-  /**
-   * A node must not campaign while a conf change it has committed is not yet applied: it would
-   * count votes with a configuration that is already outdated.
-   */
-  private boolean hasUnappliedConfChanges() {
-    if (raftLog.applied() >= raftLog.committed()) {
-      return false;
-    }
-    long lo = raftLog.applied() + 1;
-    long hi = raftLog.committed() + 1;
-    while (lo < hi) {
-      List<Entry> ents = raftLog.slice(lo, hi, config.maxSizePerMsg());
-      for (Entry e : ents) {
-        if (e.getType() != EntryType.ENTRY_NORMAL) {
-          return true;
-        }
-      }
-      lo = ents.get(ents.size() - 1).getIndex() + 1;
-    }
-    return false;
-  }
-
-  private void campaign(boolean preElection, boolean transfer) {
-    if (!promotable()) {
-      log.warn("raft {} is unpromotable; campaign() should not have been called", id);
-      return;
-    }
-    long voteTerm;
-    MessageType voteType;
-    if (preElection) {
-      becomePreCandidate();
-      voteType = MessageType.MSG_REQUEST_PRE_VOTE;
-      // Ask with the term we would have, without taking it yet.
-      voteTerm = term + 1;
-    } else {
-      becomeCandidate();
-      voteType = MessageType.MSG_REQUEST_VOTE;
-      voteTerm = term;
-    }
-    if (poll(id, true) == VoteResult.WON) {
-      // A single-voter cluster wins at once.
-      if (preElection) {
-        campaign(false, transfer);
-      } else {
-        becomeLeader();
-      }
-      return;
-    }
-    long lastIndex = raftLog.lastIndex();
-    long lastTerm = raftLog.lastTerm();
-    for (long voter : prs.config().voters().ids()) {
-      if (voter == id) {
-        continue;
-      }
-      log.info(
-          "raft {} [logterm: {}, index: {}] sent {} request to {} at term {}",
-          id,
-          lastTerm,
-          lastIndex,
-          voteType,
-          voter,
-          term);
-      Message.Builder m =
-          Message.newBuilder()
-              .setType(voteType)
-              .setTo(voter)
-              .setTerm(voteTerm)
-              .setIndex(lastIndex)
-              .setLogTerm(lastTerm);
-      if (transfer) {
-        m.setContext(CAMPAIGN_TRANSFER);
-      }
-      send(m);
-    }
-  }
-
-  private VoteResult poll(long from, boolean granted) {
-    prs.recordVote(from, granted);
-    return prs.tallyVotes();
-  }
-
   // ---------------------------------------------------------------- step
 
   /**
@@ -424,13 +320,13 @@ final class Raft {
     }
 
     switch (type) {
-      case MSG_HUP -> hup(false);
-      case MSG_REQUEST_VOTE, MSG_REQUEST_PRE_VOTE -> handleVoteRequest(m);
+      case MSG_HUP -> elections.hup(false);
+      case MSG_REQUEST_VOTE, MSG_REQUEST_PRE_VOTE -> elections.handleVoteRequest(m);
       default -> {
         switch (state) {
           case LEADER -> leader.step(m);
-          case CANDIDATE, PRE_CANDIDATE -> stepCandidate(m);
-          case FOLLOWER -> stepFollower(m);
+          case CANDIDATE, PRE_CANDIDATE -> elections.stepCandidate(m);
+          case FOLLOWER -> follower.stepFollower(m);
         }
       }
     }
@@ -463,311 +359,6 @@ final class Raft {
     }
   }
 
-  private void handleVoteRequest(Message m) {
-    boolean preVote = m.getType() == MessageType.MSG_REQUEST_PRE_VOTE;
-    MessageType respType =
-        preVote ? MessageType.MSG_REQUEST_PRE_VOTE_RESPONSE : MessageType.MSG_REQUEST_VOTE_RESPONSE;
-    // One vote per term (§5.2): we may repeat our vote, vote if we have not and know no
-    // leader, or grant a pre-vote for a future term.
-    boolean canVote =
-        vote == m.getFrom() || (vote == 0 && lead == 0) || (preVote && m.getTerm() > term);
-    if (canVote && raftLog.isUpToDate(m.getIndex(), m.getLogTerm())) {
-      log.info(
-          "raft {} [logterm: {}, index: {}, vote: {}] cast {} for {} [logterm: {}, index: {}] at"
-              + " term {}",
-          id,
-          raftLog.lastTerm(),
-          raftLog.lastIndex(),
-          vote,
-          m.getType(),
-          m.getFrom(),
-          m.getLogTerm(),
-          m.getIndex(),
-          term);
-      // The answer carries the term of the request: for a pre-vote that is a term we have not
-      // taken, and the candidate must recognize its own answer.
-      send(Message.newBuilder().setTo(m.getFrom()).setTerm(m.getTerm()).setType(respType));
-      if (!preVote) {
-        electionElapsed = 0;
-        vote = m.getFrom();
-      }
-    } else {
-      log.info(
-          "raft {} [logterm: {}, index: {}, vote: {}] rejected {} from {} [logterm: {}, index:"
-              + " {}] at term {}",
-          id,
-          raftLog.lastTerm(),
-          raftLog.lastIndex(),
-          vote,
-          m.getType(),
-          m.getFrom(),
-          m.getLogTerm(),
-          m.getIndex(),
-          term);
-      send(Message.newBuilder().setTo(m.getFrom()).setTerm(term).setType(respType).setReject(true));
-    }
-  }
-
-  private void stepCandidate(Message m) {
-    MessageType myResponse =
-        state == StateRole.PRE_CANDIDATE
-            ? MessageType.MSG_REQUEST_PRE_VOTE_RESPONSE
-            : MessageType.MSG_REQUEST_VOTE_RESPONSE;
-    switch (m.getType()) {
-      case MSG_PROPOSE -> throw new ProposalDroppedException("no leader at term " + term, 0);
-      case MSG_READ_INDEX -> throw new ProposalDroppedException("no leader at term " + term, 0);
-      case MSG_APPEND -> {
-        becomeFollower(m.getTerm(), m.getFrom());
-        handleAppendEntries(m);
-      }
-      case MSG_HEARTBEAT -> {
-        becomeFollower(m.getTerm(), m.getFrom());
-        handleHeartbeat(m);
-      }
-      case MSG_SNAPSHOT -> {
-        becomeFollower(m.getTerm(), m.getFrom());
-        handleSnapshot(m);
-      }
-      case MSG_TIMEOUT_NOW ->
-          log.debug("raft {} ignored MsgTimeoutNow from {}: not a follower", id, m.getFrom());
-      default -> {
-        if (m.getType() == myResponse) {
-          VoteResult result = poll(m.getFrom(), !m.getReject());
-          int[] counts = prs.voteCounts();
-          log.info(
-              "raft {} has received {} {} votes and {} vote rejections",
-              id,
-              counts[0],
-              m.getType(),
-              counts[1]);
-          if (result == VoteResult.WON) {
-            if (state == StateRole.PRE_CANDIDATE) {
-              campaign(false, false);
-            } else {
-              becomeLeader();
-              leader.bcastAppend();
-            }
-          } else if (result == VoteResult.LOST) {
-            // A rejection may carry a higher term, already taken above; otherwise stay put.
-            becomeFollower(term, 0);
-          }
-        }
-      }
-    }
-  }
-
-  private void stepFollower(Message m) {
-    switch (m.getType()) {
-      case MSG_PROPOSE -> {
-        if (lead == 0) {
-          throw new ProposalDroppedException("no leader at term " + term, 0);
-        }
-        if (config.disableProposalForwarding()) {
-          throw new ProposalDroppedException("not leader and forwarding is disabled", lead);
-        }
-        send(m.toBuilder().setTo(lead));
-      }
-      case MSG_APPEND -> {
-        electionElapsed = 0;
-        lead = m.getFrom();
-        handleAppendEntries(m);
-      }
-      case MSG_HEARTBEAT -> {
-        electionElapsed = 0;
-        lead = m.getFrom();
-        handleHeartbeat(m);
-      }
-      case MSG_SNAPSHOT -> {
-        electionElapsed = 0;
-        lead = m.getFrom();
-        handleSnapshot(m);
-      }
-      case MSG_TRANSFER_LEADER -> {
-        if (lead == 0) {
-          log.info("raft {} no leader at term {}; dropping leader transfer msg", id, term);
-          return;
-        }
-        send(m.toBuilder().setTo(lead));
-      }
-      case MSG_TIMEOUT_NOW -> {
-        log.info(
-            "raft {} [term {}] received MsgTimeoutNow from {} and starts an election to get"
-                + " leadership",
-            id,
-            term,
-            m.getFrom());
-        // Leadership transfer never uses pre-vote: the old leader asked for it, so there is no
-        // disruption to guard against.
-        hup(true);
-      }
-      case MSG_READ_INDEX -> {
-        if (lead == 0) {
-          throw new ProposalDroppedException("no leader at term " + term + " to read from", 0);
-        }
-        send(m.toBuilder().setTo(lead));
-      }
-      case MSG_READ_INDEX_RESP -> {
-        if (m.getEntriesCount() != 1) {
-          log.error(
-              "raft {} invalid format of MsgReadIndexResp from {}: {} entries",
-              id,
-              m.getFrom(),
-              m.getEntriesCount());
-          return;
-        }
-        readStates.add(new ReadState(m.getIndex(), m.getEntries(0).getData().toByteArray()));
-      }
-      default -> {
-        // Leader-only messages (responses, local signals) mean nothing to a follower.
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- follower replication
-
-  void handleAppendEntries(Message m) {
-    if (m.getIndex() < raftLog.committed()) {
-      send(
-          Message.newBuilder()
-              .setTo(m.getFrom())
-              .setType(MessageType.MSG_APPEND_RESPONSE)
-              .setIndex(raftLog.committed()));
-      return;
-    }
-    long lastNew =
-        raftLog.maybeAppend(m.getIndex(), m.getLogTerm(), m.getCommit(), m.getEntriesList());
-    if (lastNew >= 0) {
-      send(
-          Message.newBuilder()
-              .setTo(m.getFrom())
-              .setType(MessageType.MSG_APPEND_RESPONSE)
-              .setIndex(lastNew));
-      return;
-    }
-    // Reject with a hint: the last index whose term is ≤ the leader's term at m.index. The
-    // leader can skip all our entries of terms it does not have in one round trip.
-    long hintIndex = Math.min(m.getIndex(), raftLog.lastIndex());
-    hintIndex = raftLog.findConflictByTerm(hintIndex, m.getLogTerm());
-    long hintTerm = raftLog.termOrZero(hintIndex);
-    log.debug(
-        "raft {} [logterm: {}, index: {}] rejected MsgApp [logterm: {}, index: {}] from {}",
-        id,
-        raftLog.termOrZero(m.getIndex()),
-        m.getIndex(),
-        m.getLogTerm(),
-        m.getIndex(),
-        m.getFrom());
-    send(
-        Message.newBuilder()
-            .setTo(m.getFrom())
-            .setType(MessageType.MSG_APPEND_RESPONSE)
-            .setIndex(m.getIndex())
-            .setReject(true)
-            .setRejectHint(hintIndex)
-            .setLogTerm(hintTerm));
-  }
-
-  private void handleHeartbeat(Message m) {
-    // The leader sends min(match, commit), so this never reaches past what we hold.
-    raftLog.commitTo(m.getCommit());
-    send(
-        Message.newBuilder()
-            .setTo(m.getFrom())
-            .setType(MessageType.MSG_HEARTBEAT_RESPONSE)
-            .setContext(m.getContext()));
-  }
-
-  private void handleSnapshot(Message m) {
-    Snapshot snap = m.getSnapshot();
-    long index = snap.getMetadata().getIndex();
-    long snapTerm = snap.getMetadata().getTerm();
-    if (restore(snap)) {
-      log.info(
-          "raft {} [commit: {}] restored snapshot [index: {}, term: {}]",
-          id,
-          raftLog.committed(),
-          index,
-          snapTerm);
-      send(
-          Message.newBuilder()
-              .setTo(m.getFrom())
-              .setType(MessageType.MSG_APPEND_RESPONSE)
-              .setIndex(raftLog.lastIndex()));
-    } else {
-      log.info(
-          "raft {} [commit: {}] ignored snapshot [index: {}, term: {}]",
-          id,
-          raftLog.committed(),
-          index,
-          snapTerm);
-      send(
-          Message.newBuilder()
-              .setTo(m.getFrom())
-              .setType(MessageType.MSG_APPEND_RESPONSE)
-              .setIndex(raftLog.committed()));
-    }
-  }
-
-  /**
-   * Installs a snapshot if it brings news. A snapshot not newer than the commit index is ignored;
-   * one whose last entry we already hold only moves the commit index forward.
-   */
-  boolean restore(Snapshot snap) {
-    long index = snap.getMetadata().getIndex();
-    long snapTerm = snap.getMetadata().getTerm();
-    if (index <= raftLog.committed()) {
-      return false;
-    }
-    if (state != StateRole.FOLLOWER) {
-      // Only a leader of this term sends snapshots, and a message from it made us a follower.
-      // Anything else is a bug elsewhere: refuse to go on in a state that might be inconsistent.
-      log.warn("raft {} attempted to restore snapshot as {}; becoming follower", id, state);
-      becomeFollower(term + 1, 0);
-      return false;
-    }
-    ConfState cs = snap.getMetadata().getConfState();
-    boolean found =
-        cs.getVotersList().contains(id)
-            || cs.getLearnersList().contains(id)
-            || cs.getVotersOutgoingList().contains(id);
-    if (!found) {
-      log.warn(
-          "raft {} attempted to restore snapshot but it is not in the ConfState {}; should never"
-              + " happen",
-          id,
-          cs);
-      return false;
-    }
-    if (raftLog.matchTerm(index, snapTerm)) {
-      log.info(
-          "raft {} fast-forwarded commit to snapshot [index: {}, term: {}]", id, index, snapTerm);
-      raftLog.commitTo(index);
-      return false;
-    }
-    raftLog.restore(snap);
-    ProgressTracker fresh =
-        new ProgressTracker(config.maxInflightMsgs(), config.maxInflightBytes());
-    Restore.restore(fresh, raftLog.lastIndex(), cs);
-    ConfState installed = switchToConfig(fresh);
-    if (!installed.equals(normalized(cs))) {
-      throw new IllegalStateException(
-          "restored conf state " + installed + " differs from the snapshot's " + cs);
-    }
-    PeerProgress self = prs.get(id);
-    self.maybeUpdate(self.next() - 1);
-    return true;
-  }
-
-  private static ConfState normalized(ConfState cs) {
-    return ConfState.newBuilder()
-        .addAllVoters(new java.util.TreeSet<>(cs.getVotersList()))
-        .addAllLearners(new java.util.TreeSet<>(cs.getLearnersList()))
-        .addAllVotersOutgoing(new java.util.TreeSet<>(cs.getVotersOutgoingList()))
-        .addAllLearnersNext(new java.util.TreeSet<>(cs.getLearnersNextList()))
-        .setAutoLeave(cs.getAutoLeave())
-        .build();
-  }
-
   // ---------------------------------------------------------------- configuration
 
   ConfState applyConfChange(ConfChangeV2 cc) {
@@ -786,7 +377,7 @@ final class Raft {
   }
 
   /** Installs a new configuration and reacts to it: step down if removed, probe new peers. */
-  private ConfState switchToConfig(ProgressTracker next) {
+  ConfState switchToConfig(ProgressTracker next) {
     this.prs = next;
     log.info("raft {} switched to configuration {}", id, prs.config());
     ConfState cs = prs.config().toConfState();
