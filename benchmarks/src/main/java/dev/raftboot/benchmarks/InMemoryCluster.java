@@ -1,11 +1,15 @@
 package dev.raftboot.benchmarks;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.raftboot.core.MemoryLogStorage;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
 import dev.raftboot.core.Ready;
 import dev.raftboot.core.StateRole;
+import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.ConfState;
+import dev.raftboot.proto.Entry;
+import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.Message;
 import java.util.ArrayDeque;
 
@@ -18,6 +22,7 @@ final class InMemoryCluster {
   final MemoryLogStorage[] storages;
   private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
   long appliedOnLeader;
+  long readStates;
 
   InMemoryCluster(int voters, int learners, RaftConfig.Builder config) {
     int n = voters + learners;
@@ -60,10 +65,16 @@ final class InMemoryCluster {
           storage.append(rd.entries());
           rd.hardState().ifPresent(storage::setHardState);
           inFlight.addAll(rd.messages());
+          for (Entry e : rd.committedEntries()) {
+            if (e.getType() == EntryType.ENTRY_CONF_CHANGE_V2) {
+              node.applyConfChange(parseConfChange(e));
+            }
+          }
           if (i == 0 && !rd.committedEntries().isEmpty()) {
             appliedOnLeader =
                 rd.committedEntries().get(rd.committedEntries().size() - 1).getIndex();
           }
+          readStates += rd.readStates().size();
           node.advance(rd);
         }
       }
@@ -80,6 +91,14 @@ final class InMemoryCluster {
   }
 
   private long lastCompaction;
+
+  private static ConfChangeV2 parseConfChange(Entry e) {
+    try {
+      return ConfChangeV2.parseFrom(e.getData());
+    } catch (InvalidProtocolBufferException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
 
   /**
    * Drops log entries every node has applied, so that the live heap stays small and the benchmark

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ReplicationBenchmark {
   private static final int BATCH = 256;
 
-  @Param({"0"})
+  @Param({"0", "2"})
   public int learners;
 
   /** Coalesce the appends of one Ready into one message per follower (RaftConfig). */
