@@ -4,6 +4,9 @@ import static dev.raftboot.core.Msgs.bytes;
 import static dev.raftboot.core.Msgs.ofType;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.raftboot.proto.ConfChangeSingle;
+import dev.raftboot.proto.ConfChangeType;
+import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
 import java.util.List;
@@ -128,5 +131,28 @@ class LeadershipTransferTest {
     net.settle();
     assertThat(net.leader()).isEqualTo(3);
     assertThat(net.node(3).status().term()).isEqualTo(2);
+  }
+
+  // etcd TestLeaderTransferRemoveNode: a transferee removed from the configuration while the
+  // transfer waits for it aborts the transfer, and proposals are accepted again.
+  @Test
+  void transfereeRemovedMidTransferAbortsIt() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.isolate(3);
+    net.propose(1, "a");
+    TestNode leader = net.node(1);
+    leader.raw.transferLeader(3);
+    net.settle();
+    assertThat(leader.status().leadTransferee()).isEqualTo(3);
+    leader.raw.applyConfChange(
+        ConfChangeV2.newBuilder()
+            .addChanges(
+                ConfChangeSingle.newBuilder().setType(ConfChangeType.REMOVE_NODE).setNodeId(3))
+            .build());
+    assertThat(leader.status().leadTransferee()).isZero();
+    assertThat(leader.status().role()).isEqualTo(StateRole.LEADER);
+    net.propose(1, "b");
+    assertThat(leader.appliedData()).containsExactly("a", "b");
   }
 }

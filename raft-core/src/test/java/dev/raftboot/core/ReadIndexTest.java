@@ -145,4 +145,22 @@ class ReadIndexTest {
     net.settle();
     assertThat(net.node(1).readStates).containsExactly(new ReadState(1, bytes("solo")));
   }
+
+  // etcd readOnly.addRequest: a second request with a context already pending joins it; both
+  // are served by the one ReadState, and the context can be used again afterwards.
+  @Test
+  void duplicateContextsJoinThePendingRequest() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    TestNode n1 = net.node(1);
+    n1.raw.readIndex(bytes("same"));
+    n1.raw.readIndex(bytes("same"));
+    net.settle();
+    assertThat(n1.readStates).containsExactly(new ReadState(1, bytes("same")));
+    net.propose(1, "x");
+    n1.raw.readIndex(bytes("same"));
+    net.settle();
+    assertThat(n1.readStates)
+        .containsExactly(new ReadState(1, bytes("same")), new ReadState(2, bytes("same")));
+  }
 }
