@@ -1,0 +1,788 @@
+package dev.raftboot.testkit;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.raftboot.core.InvalidConfChangeException;
+import dev.raftboot.core.MemoryLogStorage;
+import dev.raftboot.core.ProposalDroppedException;
+import dev.raftboot.core.RaftConfig;
+import dev.raftboot.core.RawNode;
+import dev.raftboot.core.ReadState;
+import dev.raftboot.core.Ready;
+import dev.raftboot.core.SnapshotStatus;
+import dev.raftboot.core.StateRole;
+import dev.raftboot.core.Status;
+import dev.raftboot.proto.ConfChangeV2;
+import dev.raftboot.proto.ConfState;
+import dev.raftboot.proto.Entry;
+import dev.raftboot.proto.EntryType;
+import dev.raftboot.proto.Message;
+import dev.raftboot.proto.MessageType;
+import dev.raftboot.proto.Snapshot;
+import dev.raftboot.testkit.linearizability.CheckResult;
+import dev.raftboot.testkit.linearizability.History;
+import dev.raftboot.testkit.linearizability.LinearizabilityChecker;
+import dev.raftboot.testkit.linearizability.Model;
+import dev.raftboot.testkit.linearizability.Operation;
+import dev.raftboot.testkit.linearizability.SearchLimits;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * A deterministic simulation of a whole Raft cluster: {@link RawNode}s with in-memory storage, a
+ * network that loses, duplicates, reorders and partitions, crashes and restarts, clients that write
+ * and read, membership changes, leadership transfers and compaction. Every choice comes from one
+ * seeded random source, so a seed replays exactly. After every step the safety invariants are
+ * checked; at the end the cluster must recover once faults stop, and the clients' history must be
+ * linearizable.
+ *
+ * <pre>{@code
+ * SimulationResult r = Simulation.run(SimulationOptions.builder(seed).build(), new KvWorkload());
+ * }</pre>
+ *
+ * @param <I> operation inputs of the workload
+ * @param <O> operation outputs of the workload
+ */
+public final class Simulation<I, O> {
+  private final SimulationOptions options;
+  private final Workload<I, O> workload;
+  private final SplittableRandom random;
+  private final TreeMap<Long, SimNode<I>> nodes = new TreeMap<>();
+  private final SimNetwork network = new SimNetwork();
+  private final InvariantChecker checker = new InvariantChecker();
+  private final List<String> trace = new ArrayList<>();
+
+  /** The clients' history, on a logical clock that ticks at every event. */
+  private final List<Operation<I, O>> history = new ArrayList<>();
+
+  private long clock;
+  private long step;
+  private long nextOpId;
+  private int crashes;
+  private int snapshotsInstalled;
+  private final java.util.Set<Long> confChangeIndexes = new java.util.HashSet<>();
+
+  /** The result of every write that took effect, by operation id (all nodes agree on it). */
+  private final java.util.Map<Long, Object> writeResults = new java.util.HashMap<>();
+
+  /** When each write was first applied anywhere: by then it had taken effect. */
+  private final java.util.Map<Long, Long> firstAppliedAt = new java.util.HashMap<>();
+
+  /** Operations whose client gave up (its node crashed, or the run ended) before an answer. */
+  private final List<SimNode.Waiting<I>> unresolved = new ArrayList<>();
+
+  /** Each client's outstanding operation (null when idle), where, and until when it waits. */
+  private final List<SimNode.Waiting<I>> outstanding = new ArrayList<>();
+
+  private final long[] clientNode;
+  private final long[] clientDeadline;
+
+  private Simulation(SimulationOptions options, Workload<I, O> workload) {
+    this.options = options;
+    this.workload = workload;
+    this.random = new SplittableRandom(options.seed());
+    for (int c = 0; c < options.clients(); c++) {
+      outstanding.add(null);
+    }
+    this.clientNode = new long[options.clients()];
+    this.clientDeadline = new long[options.clients()];
+    ConfState.Builder cs = ConfState.newBuilder();
+    for (long id = 1; id <= options.voters(); id++) {
+      cs.addVoters(id);
+    }
+    for (long id = options.voters() + 1; id <= options.voters() + options.learners(); id++) {
+      cs.addLearners(id);
+    }
+    ConfState initial = cs.build();
+    for (long id = 1; id <= options.voters() + options.learners(); id++) {
+      RaftConfig config =
+          options.raftConfig().toBuilder()
+              .id(id)
+              .randomSeed(options.seed() * 31 + id)
+              .applied(0)
+              .build();
+      SimNode<I> node = new SimNode<>(id, config, new MemoryLogStorage(initial));
+      nodes.put(id, node);
+      start(node);
+    }
+  }
+
+  /**
+   * Runs one simulation.
+   *
+   * @throws SimulationFailure if an invariant breaks, the cluster does not recover, or the history
+   *     is not linearizable
+   */
+  public static <I, O> SimulationResult run(SimulationOptions options, Workload<I, O> workload) {
+    return new Simulation<>(options, workload).run();
+  }
+
+  private SimulationResult run() {
+    for (step = 1; step <= options.steps(); step++) {
+      expireClients();
+      SimAction action = options.weights().pick(random);
+      perform(action);
+      checkAfterStep();
+    }
+    recover();
+    for (SimNode<I> n : nodes.values()) {
+      unresolved.addAll(n.allWaiting());
+      n.clearWaiting();
+    }
+    resolveUnanswered();
+    History<I, O> history = History.of(this.history);
+    if (options.checkLinearizability()) {
+      checkHistory(history);
+    }
+    int completed = 0;
+    for (var op : history.operations()) {
+      if (!op.ambiguous()) {
+        completed++;
+      }
+    }
+    return new SimulationResult(
+        options.seed(),
+        step,
+        checker.highestCommitted(),
+        checker.terms(),
+        history.size(),
+        completed,
+        crashes,
+        snapshotsInstalled,
+        confChangeIndexes.size());
+  }
+
+  /**
+   * Settles the operations no client heard back from. The cluster has quiesced, so what took effect
+   * is known: a write that was applied took effect, with the result every node computed, at some
+   * point after it was invoked and before now; anything else never took effect (a read never has
+   * any). Recording them so, rather than as "may or may not have happened", keeps the
+   * linearizability search small without hiding any anomaly.
+   */
+  private void resolveUnanswered() {
+    for (SimNode.Waiting<I> w : unresolved) {
+      if (!workload.isRead(w.input()) && writeResults.containsKey(w.opId())) {
+        complete(
+            w,
+            workload.writeOutput(w.input(), writeResults.get(w.opId())),
+            firstAppliedAt.get(w.opId()));
+      } else {
+        // Never took effect: not part of the history.
+      }
+    }
+    unresolved.clear();
+  }
+
+  private void complete(SimNode.Waiting<I> w, O output, long respondedAt) {
+    release(w);
+    history.add(
+        Operation.completed(
+            (int) (w.opId() % Integer.MAX_VALUE), w.input(), output, w.invokedAt(), respondedAt));
+  }
+
+  @SuppressWarnings("unchecked")
+  private void checkHistory(History<I, O> history) {
+    Model<Object, I, O> model = (Model<Object, I, O>) workload.model();
+    // Every operation is settled before the check (see resolveUnanswered), so the search stays
+    // small; the bound only turns a pathological history into a clear failure, not a hang.
+    CheckResult<I, O> result =
+        LinearizabilityChecker.check(model, history, SearchLimits.ofMaxSteps(50_000_000));
+    if (!result.isLinearizable()) {
+      fail("history is not linearizable (" + result.verdict() + "):\n" + result.describe());
+    }
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  private void perform(SimAction action) {
+    switch (action) {
+      case TICK -> randomUpNode().ifPresent(n -> record("tick " + n.id, () -> n.raw.tick()));
+      case DELIVER -> deliver(random.nextInt(10) < 8);
+      case DELIVER_ALL -> {
+        for (int n = network.size(); n > 0; n--) {
+          deliver(true);
+        }
+      }
+      case READY_ALL -> {
+        for (SimNode<I> n : nodes.values()) {
+          if (n.up() && n.raw.hasReady()) {
+            processReady(n);
+          }
+        }
+      }
+      case DROP -> {
+        Message m = network.removeRandom(random);
+        if (m != null) {
+          trace.add(step + ": drop " + describe(m));
+          reportLoss(m);
+        }
+      }
+      case DUPLICATE -> {
+        Message m = network.duplicateRandom(random);
+        if (m != null) {
+          trace.add(step + ": duplicate " + describe(m));
+        }
+      }
+      case READY -> {
+        List<SimNode<I>> ready = new ArrayList<>();
+        for (SimNode<I> n : nodes.values()) {
+          if (n.up() && n.raw.hasReady()) {
+            ready.add(n);
+          }
+        }
+        if (!ready.isEmpty()) {
+          processReady(ready.get(random.nextInt(ready.size())));
+        }
+      }
+      case CRASH -> randomUpNode().ifPresent(this::crash);
+      case RESTART -> {
+        List<SimNode<I>> down = new ArrayList<>();
+        for (SimNode<I> n : nodes.values()) {
+          if (!n.up()) {
+            down.add(n);
+          }
+        }
+        if (!down.isEmpty()) {
+          SimNode<I> n = down.get(random.nextInt(down.size()));
+          trace.add(step + ": restart " + n.id);
+          start(n);
+        }
+      }
+      case PARTITION -> partition();
+      case PARTITION_ONE_WAY -> {
+        long from = randomId();
+        long to = randomId();
+        if (from != to) {
+          network.block(from, to);
+          trace.add(step + ": cut " + from + " -> " + to);
+        }
+      }
+      case HEAL -> {
+        network.heal();
+        trace.add(step + ": heal");
+      }
+      case PROPOSE, READ -> randomUpNode().ifPresent(this::clientOperation);
+      case CONF_CHANGE -> leader().ifPresent(this::changeMembership);
+      case TRANSFER -> leader().ifPresent(this::transfer);
+      case COMPACT -> randomUpNode().ifPresent(this::compact);
+    }
+  }
+
+  private void record(String what, Runnable r) {
+    trace.add(step + ": " + what);
+    r.run();
+  }
+
+  private void deliver(boolean oldest) {
+    Message m = oldest ? network.removeOldest() : network.removeRandom(random);
+    if (m == null) {
+      return;
+    }
+    SimNode<I> target = nodes.get(m.getTo());
+    if (target == null || !target.up() || network.blocked(m.getFrom(), m.getTo())) {
+      trace.add(step + ": lost " + describe(m));
+      reportLoss(m);
+      return;
+    }
+    trace.add(step + ": deliver " + describe(m));
+    try {
+      target.raw.step(m);
+    } catch (ProposalDroppedException e) {
+      // A forwarded proposal or read the receiver could not take: lost, as on a network.
+      trace.add(step + ":   dropped at " + target.id + ": " + e.getMessage());
+    }
+    if (m.getType() == MessageType.MSG_SNAPSHOT) {
+      SimNode<I> sender = nodes.get(m.getFrom());
+      if (sender.up()) {
+        sender.raw.reportSnapshot(m.getTo(), SnapshotStatus.FINISH);
+      }
+    }
+  }
+
+  /**
+   * A transport learns of some losses (a broken stream, a failed snapshot upload) and tells the
+   * sender, as the Ready contract asks. A failed snapshot is always reported; a lost append
+   * sometimes, since a real transport notices only some losses.
+   */
+  private void reportLoss(Message m) {
+    SimNode<I> sender = nodes.get(m.getFrom());
+    if (sender == null || !sender.up()) {
+      return;
+    }
+    if (m.getType() == MessageType.MSG_SNAPSHOT) {
+      sender.raw.reportSnapshot(m.getTo(), SnapshotStatus.FAILURE);
+    } else if (m.getType() == MessageType.MSG_APPEND && random.nextBoolean()) {
+      sender.raw.reportUnreachable(m.getTo());
+    }
+  }
+
+  private void processReady(SimNode<I> n) {
+    Ready rd = n.raw.ready();
+    trace.add(step + ": ready " + n.id + " " + describeReady(rd));
+    // 1. Persist.
+    rd.snapshot().ifPresent(n.storage::applySnapshot);
+    n.storage.append(rd.entries());
+    check(checker.onPersistEntries(n.id, rd.entries()));
+    rd.hardState()
+        .ifPresent(
+            hs -> {
+              n.storage.setHardState(hs);
+              check(checker.onPersistHardState(n.id, hs));
+              recordCommitted(n, hs.getCommit());
+            });
+    // 2. Send.
+    network.sendAll(rd.messages());
+    // 3. Apply.
+    rd.snapshot().ifPresent(s -> installSnapshot(n, s));
+    for (Entry e : rd.committedEntries()) {
+      check(checker.onApply(n.id, e));
+      apply(n, e);
+    }
+    for (ReadState rs : rd.readStates()) {
+      SimNode.Waiting<I> w = n.waitingReads.remove(ByteString.copyFrom(rs.requestCtx()));
+      if (w != null) {
+        n.confirmedReads.add(new SimNode.ConfirmedRead<>(rs.index(), w));
+      }
+    }
+    serveReads(n);
+    n.raw.advance(rd);
+    check(checker.checkLeaderCompleteness(n.raw.status(), n.storage));
+  }
+
+  private void recordCommitted(SimNode<I> n, long commit) {
+    long from = Math.max(n.storage.firstIndex(), n.commitChecked + 1);
+    for (long i = from; i <= commit && i <= n.storage.lastIndex(); i++) {
+      check(checker.onCommitted(n.id, n.storage.entries(i, i + 1, Long.MAX_VALUE).get(0)));
+    }
+    n.commitChecked = Math.max(n.commitChecked, commit);
+  }
+
+  private void installSnapshot(SimNode<I> n, Snapshot s) {
+    n.stateMachine = new DedupStateMachine(workload.newStateMachine());
+    n.stateMachine.restore(new ByteArrayInputStream(s.getData().toByteArray()));
+    n.appliedIndex = s.getMetadata().getIndex();
+    n.confState = s.getMetadata().getConfState();
+    snapshotsInstalled++;
+    check(checker.onApplySnapshot(n.id, n.appliedIndex));
+  }
+
+  private void apply(SimNode<I> n, Entry e) {
+    n.appliedIndex = e.getIndex();
+    if (e.getType() == EntryType.ENTRY_CONF_CHANGE_V2) {
+      ConfChangeV2 cc;
+      try {
+        cc = ConfChangeV2.parseFrom(e.getData());
+      } catch (InvalidProtocolBufferException ex) {
+        fail("malformed conf change at " + e.getIndex() + ": " + ex.getMessage());
+        return;
+      }
+      n.confState = n.raw.applyConfChange(cc);
+      confChangeIndexes.add(e.getIndex());
+      return;
+    }
+    if (e.getType() != EntryType.ENTRY_NORMAL || e.getData().isEmpty()) {
+      return;
+    }
+    byte[] command = e.getData().toByteArray();
+    Object result = n.stateMachine.apply(e.getIndex(), command);
+    long opId = DedupStateMachine.opId(command);
+    if (result != DedupStateMachine.DUPLICATE && !writeResults.containsKey(opId)) {
+      writeResults.put(opId, result);
+      firstAppliedAt.put(opId, ++clock);
+    }
+    SimNode.Waiting<I> w = n.waitingWrites.remove(opId);
+    if (w != null) {
+      // A duplicate here means the write took effect earlier (e.g. inside a snapshot this node
+      // installed); its result is the one recorded then.
+      complete(w, workload.writeOutput(w.input(), writeResults.get(opId)), ++clock);
+    }
+  }
+
+  private void serveReads(SimNode<I> n) {
+    var it = n.confirmedReads.iterator();
+    while (it.hasNext()) {
+      SimNode.ConfirmedRead<I> r = it.next();
+      if (r.index() <= n.appliedIndex) {
+        it.remove();
+        O out = workload.read(n.stateMachine.inner(), r.op().input());
+        complete(r.op(), out, ++clock);
+      }
+    }
+  }
+
+  private void clientOperation(SimNode<I> n) {
+    List<Integer> idle = new ArrayList<>();
+    for (int c = 0; c < outstanding.size(); c++) {
+      if (outstanding.get(c) == null) {
+        idle.add(c);
+      }
+    }
+    if (idle.isEmpty()) {
+      return;
+    }
+    int client = idle.get(random.nextInt(idle.size()));
+    I input = workload.nextOperation(random);
+    long opId = ++nextOpId;
+    SimNode.Waiting<I> w = new SimNode.Waiting<>(opId, client, input, ++clock);
+    outstanding.set(client, w);
+    clientNode[client] = n.id;
+    clientDeadline[client] = step + options.clientTimeoutSteps();
+    try {
+      if (workload.isRead(input)) {
+        ByteString ctx = ByteString.copyFrom(ByteBuffer.allocate(8).putLong(opId).array());
+        trace.add(step + ": read #" + opId + " " + input + " at " + n.id);
+        n.waitingReads.put(ctx, w);
+        n.raw.readIndex(ctx.toByteArray());
+      } else {
+        trace.add(step + ": propose #" + opId + " " + input + " at " + n.id);
+        n.waitingWrites.put(opId, w);
+        n.raw.propose(DedupStateMachine.wrap(opId, workload.encode(input)));
+      }
+    } catch (ProposalDroppedException e) {
+      trace.add(step + ":   dropped: " + e.getMessage());
+      n.waitingWrites.remove(opId);
+      n.waitingReads.values().remove(w);
+      release(w);
+    }
+  }
+
+  /** Clients that waited too long give up; what their operation did is settled at the end. */
+  private void expireClients() {
+    for (int c = 0; c < outstanding.size(); c++) {
+      SimNode.Waiting<I> w = outstanding.get(c);
+      if (w == null || clientDeadline[c] > step) {
+        continue;
+      }
+      SimNode<I> n = nodes.get(clientNode[c]);
+      n.waitingWrites.remove(w.opId());
+      n.waitingReads.values().remove(w);
+      n.confirmedReads.removeIf(r -> r.op() == w);
+      unresolved.add(w);
+      release(w);
+      trace.add(step + ": client " + c + " gives up on #" + w.opId());
+    }
+  }
+
+  private void release(SimNode.Waiting<I> w) {
+    if (w.client() >= 0 && outstanding.get(w.client()) == w) {
+      outstanding.set(w.client(), null);
+    }
+  }
+
+  private void crash(SimNode<I> n) {
+    trace.add(step + ": crash " + n.id);
+    crashes++;
+    for (SimNode.Waiting<I> w : n.allWaiting()) {
+      unresolved.add(w);
+      release(w);
+    }
+    n.clearWaiting();
+    n.raw = null;
+    n.stateMachine = null;
+  }
+
+  /** Starts a node from its storage, as a process does after a crash. */
+  private void start(SimNode<I> n) {
+    Snapshot snap = n.storage.snapshot(0);
+    // The state machine restarts from the snapshot, which may be newer than the compaction
+    // point: tell the node where applying resumes.
+    n.raw =
+        new RawNode(n.config.toBuilder().applied(snap.getMetadata().getIndex()).build(), n.storage);
+    n.stateMachine = new DedupStateMachine(workload.newStateMachine());
+    n.appliedIndex = snap.getMetadata().getIndex();
+    n.confState = snap.getMetadata().getConfState();
+    if (n.appliedIndex > 0) {
+      n.stateMachine.restore(new ByteArrayInputStream(snap.getData().toByteArray()));
+    }
+    checker.onRestart(n.id, n.appliedIndex);
+  }
+
+  private void partition() {
+    List<Long> ids = new ArrayList<>(nodes.keySet());
+    int cut = 1 + random.nextInt(ids.size() - 1 == 0 ? 1 : ids.size() - 1);
+    List<Long> side = new ArrayList<>();
+    for (int i = 0; i < cut; i++) {
+      side.add(ids.remove(random.nextInt(ids.size())));
+    }
+    for (long a : side) {
+      for (long b : ids) {
+        network.block(a, b);
+        network.block(b, a);
+      }
+    }
+    trace.add(step + ": partition " + side + " | " + ids);
+  }
+
+  private void changeMembership(SimNode<I> leader) {
+    ConfState cs = leader.raw.status().confState();
+    ConfChangeV2 cc = MembershipChanges.next(cs, options.minVoters(), random);
+    if (cc == null) {
+      return;
+    }
+    trace.add(step + ": conf change at " + leader.id + ": " + MembershipChanges.describe(cc));
+    try {
+      leader.raw.proposeConfChange(cc);
+    } catch (InvalidConfChangeException | ProposalDroppedException e) {
+      trace.add(step + ":   refused: " + e.getMessage());
+    }
+  }
+
+  private void transfer(SimNode<I> leader) {
+    List<Long> voters = leader.raw.status().confState().getVotersList();
+    long target = voters.get(random.nextInt(voters.size()));
+    trace.add(step + ": transfer leadership " + leader.id + " -> " + target);
+    leader.raw.transferLeader(target);
+  }
+
+  private void compact(SimNode<I> n) {
+    long applied = n.appliedIndex;
+    if (applied <= n.storage.snapshot(0).getMetadata().getIndex()) {
+      return;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    n.stateMachine.snapshot(out);
+    n.storage.createSnapshot(applied, n.confState, out.toByteArray());
+    // Keep a few entries behind the snapshot now and then, so both paths (entries and
+    // snapshot) serve lagging followers.
+    long compactTo = Math.max(n.storage.firstIndex(), applied - random.nextInt(3));
+    if (compactTo > n.storage.firstIndex() - 1) {
+      n.storage.compact(compactTo);
+    }
+    trace.add(step + ": compact " + n.id + " snapshot@" + applied + " firstIndex=" + compactTo);
+  }
+
+  // ---------------------------------------------------------------- recovery (liveness)
+
+  /**
+   * Stops all faults, restarts every node, and requires that within the liveness bound a leader is
+   * elected and a new write commits and is applied by every member.
+   */
+  private void recover() {
+    trace.add(step + ": faults stop: heal, restart all");
+    network.heal();
+    for (SimNode<I> n : nodes.values()) {
+      if (!n.up()) {
+        start(n);
+      }
+    }
+    long probeIndex = 0;
+    long probeTerm = 0;
+    for (int tick = 0; tick < options.livenessTicks(); tick++) {
+      for (SimNode<I> n : nodes.values()) {
+        n.raw.tick();
+      }
+      quiesce();
+      checkAfterStep();
+      step++;
+      SimNode<I> leader = leader().orElse(null);
+      if (leader == null) {
+        continue;
+      }
+      Status st = leader.raw.status();
+      if (probeIndex == 0 || st.term() != probeTerm) {
+        // A probe proposed under an earlier leader may have been lost with its leadership.
+        probeIndex = proposeProbe(leader);
+        probeTerm = st.term();
+        continue;
+      }
+      boolean allApplied = true;
+      for (long id : members(st.confState())) {
+        SimNode<I> m = nodes.get(id);
+        if (m != null && m.appliedIndex < probeIndex) {
+          allApplied = false;
+        }
+      }
+      if (allApplied) {
+        return;
+      }
+    }
+    fail(
+        "liveness: no leader committed and replicated a write within "
+            + options.livenessTicks()
+            + " ticks after faults stopped");
+  }
+
+  /** Proposes a write on the leader; returns its log index, or 0 if it was dropped. */
+  private long proposeProbe(SimNode<I> leader) {
+    I input = workload.nextOperation(random);
+    for (int i = 0; i < 100 && workload.isRead(input); i++) {
+      input = workload.nextOperation(random);
+    }
+    long opId = ++nextOpId;
+    long invokedAt = ++clock;
+    trace.add(step + ": liveness probe #" + opId + " " + input + " at " + leader.id);
+    try {
+      leader.waitingWrites.put(opId, new SimNode.Waiting<>(opId, -1, input, invokedAt));
+      leader.raw.propose(DedupStateMachine.wrap(opId, workload.encode(input)));
+      return leader.raw.status().lastIndex();
+    } catch (ProposalDroppedException e) {
+      leader.waitingWrites.remove(opId);
+      return 0;
+    }
+  }
+
+  /** Processes every Ready and delivers every message until the cluster is quiet (bounded). */
+  private void quiesce() {
+    for (int round = 0; round < 10_000; round++) {
+      boolean busy = false;
+      for (SimNode<I> n : nodes.values()) {
+        if (n.up() && n.raw.hasReady()) {
+          processReady(n);
+          busy = true;
+        }
+      }
+      while (!network.isEmpty()) {
+        deliver(true);
+        busy = true;
+      }
+      if (!busy) {
+        return;
+      }
+    }
+  }
+
+  private static List<Long> members(ConfState cs) {
+    List<Long> ids = new ArrayList<>(cs.getVotersList());
+    ids.addAll(cs.getLearnersList());
+    ids.addAll(cs.getVotersOutgoingList());
+    return ids;
+  }
+
+  // ---------------------------------------------------------------- checks and helpers
+
+  private void checkAfterStep() {
+    for (SimNode<I> n : nodes.values()) {
+      if (n.up()) {
+        check(checker.onStatus(n.raw.status()));
+      }
+    }
+    if (step % options.fullCheckInterval() == 0) {
+      List<SimNode<I>> all = new ArrayList<>(nodes.values());
+      for (int i = 0; i < all.size(); i++) {
+        for (int j = i + 1; j < all.size(); j++) {
+          check(
+              InvariantChecker.checkLogMatching(
+                  all.get(i).id, all.get(i).storage, all.get(j).id, all.get(j).storage));
+        }
+      }
+    }
+  }
+
+  private void check(String violation) {
+    if (violation != null) {
+      fail(violation);
+    }
+  }
+
+  private void fail(String problem) {
+    throw new SimulationFailure(problem, options.seed(), step, trace);
+  }
+
+  private java.util.Optional<SimNode<I>> randomUpNode() {
+    List<SimNode<I>> up = new ArrayList<>();
+    for (SimNode<I> n : nodes.values()) {
+      if (n.up()) {
+        up.add(n);
+      }
+    }
+    return up.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(up.get(random.nextInt(up.size())));
+  }
+
+  private long randomId() {
+    List<Long> ids = new ArrayList<>(nodes.keySet());
+    return ids.get(random.nextInt(ids.size()));
+  }
+
+  /** The up node that leads the highest term, if any. */
+  private java.util.Optional<SimNode<I>> leader() {
+    SimNode<I> best = null;
+    long bestTerm = -1;
+    for (SimNode<I> n : nodes.values()) {
+      if (n.up()) {
+        Status st = n.raw.status();
+        if (st.role() == StateRole.LEADER && st.term() > bestTerm) {
+          best = n;
+          bestTerm = st.term();
+        }
+      }
+    }
+    return java.util.Optional.ofNullable(best);
+  }
+
+  static String describe(Message m) {
+    StringBuilder sb =
+        new StringBuilder()
+            .append(m.getType())
+            .append(' ')
+            .append(m.getFrom())
+            .append("->")
+            .append(m.getTo())
+            .append(" t")
+            .append(m.getTerm());
+    switch (m.getType()) {
+      case MSG_APPEND ->
+          sb.append(" idx=")
+              .append(m.getIndex())
+              .append(" logterm=")
+              .append(m.getLogTerm())
+              .append(" ents=")
+              .append(m.getEntriesCount())
+              .append(" commit=")
+              .append(m.getCommit());
+      case MSG_APPEND_RESPONSE -> {
+        sb.append(" idx=").append(m.getIndex());
+        if (m.getReject()) {
+          sb.append(" reject hint=").append(m.getRejectHint());
+        }
+      }
+      case MSG_REQUEST_VOTE_RESPONSE, MSG_REQUEST_PRE_VOTE_RESPONSE -> {
+        if (m.getReject()) {
+          sb.append(" reject");
+        }
+      }
+      case MSG_HEARTBEAT -> sb.append(" commit=").append(m.getCommit());
+      case MSG_SNAPSHOT -> sb.append(" snap@").append(m.getSnapshot().getMetadata().getIndex());
+      default -> {}
+    }
+    return sb.toString();
+  }
+
+  private static String describeReady(Ready rd) {
+    StringBuilder sb = new StringBuilder();
+    rd.softState().ifPresent(s -> sb.append(s.role()).append(" lead=").append(s.leaderId()));
+    rd.hardState()
+        .ifPresent(
+            h ->
+                sb.append(" hs{term=")
+                    .append(h.getTerm())
+                    .append(" vote=")
+                    .append(h.getVote())
+                    .append(" commit=")
+                    .append(h.getCommit())
+                    .append('}'));
+    if (!rd.entries().isEmpty()) {
+      sb.append(" persist ")
+          .append(rd.entries().get(0).getIndex())
+          .append("..")
+          .append(rd.entries().get(rd.entries().size() - 1).getIndex());
+    }
+    rd.snapshot().ifPresent(s -> sb.append(" snap@").append(s.getMetadata().getIndex()));
+    if (!rd.committedEntries().isEmpty()) {
+      sb.append(" apply ")
+          .append(rd.committedEntries().get(0).getIndex())
+          .append("..")
+          .append(rd.committedEntries().get(rd.committedEntries().size() - 1).getIndex());
+    }
+    if (!rd.messages().isEmpty()) {
+      sb.append(" msgs=").append(rd.messages().size());
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.raftboot.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Randomized deterministic simulation of whole clusters. Runs {@code raft.sim.seeds} seeds (default
+ * 2000) from {@code raft.sim.baseSeed}; {@code -Draft.sim.seed=N} replays one seed.
+ */
+class SimulationTest {
+  private static final long BASE_SEED = Long.getLong("raft.sim.baseSeed", 20261122L);
+  private static final int SEEDS = Integer.getInteger("raft.sim.seeds", 2000);
+  private static final int STEPS = Integer.getInteger("raft.sim.steps", 1000);
+
+  @Test
+  void randomizedClustersKeepEveryInvariantAndStayLinearizable() {
+    Long single = Long.getLong("raft.sim.seed");
+    if (single != null) {
+      runSeed(single);
+      return;
+    }
+    System.out.println(
+        "simulation: " + SEEDS + " seeds from base seed " + BASE_SEED + ", " + STEPS + " steps");
+    long commits = 0;
+    long ops = 0;
+    long terms = 0;
+    long crashes = 0;
+    long snapshots = 0;
+    long confChanges = 0;
+    for (int i = 0; i < SEEDS; i++) {
+      SimulationResult r = runSeed(BASE_SEED + i);
+      commits += r.commitIndex();
+      ops += r.completedOperations();
+      terms += r.terms();
+      crashes += r.crashes();
+      snapshots += r.snapshotsInstalled();
+      confChanges += r.confChangesApplied();
+    }
+    System.out.printf(
+        "simulation: %d commits, %d completed operations, %d terms with a leader, %d crashes,"
+            + " %d snapshots installed, %d conf changes applied%n",
+        commits, ops, terms, crashes, snapshots, confChanges);
+    assertThat(terms).isPositive();
+    assertThat(snapshots).isPositive();
+    assertThat(confChanges).isPositive();
+    assertThat(commits).isPositive();
+    assertThat(ops).isPositive();
+  }
+
+  /**
+   * The deep run, for {@code -Pslow}: {@code raft.sim.deepSeeds} (default 50,000) seeds after the
+   * ones the default run covers, three times as many steps each.
+   */
+  @Test
+  @Tag("slow")
+  void deepRandomizedSimulation() {
+    int seeds = Integer.getInteger("raft.sim.deepSeeds", 50_000);
+    System.out.println("deep simulation: " + seeds + " seeds from " + (BASE_SEED + SEEDS));
+    for (int i = 0; i < seeds; i++) {
+      long seed = BASE_SEED + SEEDS + i;
+      try {
+        Simulation.run(SimulationScenarios.forSeed(seed, STEPS * 3), new KvWorkload());
+      } catch (SimulationFailure f) {
+        System.out.println("deep simulation FAILED: seed " + seed);
+        throw f;
+      }
+    }
+  }
+
+  private static SimulationResult runSeed(long seed) {
+    try {
+      return Simulation.run(SimulationScenarios.forSeed(seed, STEPS), new KvWorkload());
+    } catch (SimulationFailure f) {
+      System.out.println(
+          "simulation FAILED: seed " + seed + " (" + SimulationScenarios.describe(seed) + ")");
+      throw f;
+    }
+  }
+}
