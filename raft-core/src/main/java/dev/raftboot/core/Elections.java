@@ -133,19 +133,21 @@ final class Elections {
     // leader, or grant a pre-vote for a future term.
     boolean canVote =
         r.vote == m.getFrom() || (r.vote == 0 && r.lead == 0) || (preVote && m.getTerm() > r.term);
-    if (canVote && r.raftLog.isUpToDate(m.getIndex(), m.getLogTerm())) {
-      log.info(
-          "raft {} [logterm: {}, index: {}, vote: {}] cast {} for {} [logterm: {}, index: {}] at"
-              + " term {}",
-          r.id,
-          r.raftLog.lastTerm(),
-          r.raftLog.lastIndex(),
-          r.vote,
-          m.getType(),
-          m.getFrom(),
-          m.getLogTerm(),
-          m.getIndex(),
-          r.term);
+    boolean grant = canVote && r.raftLog.isUpToDate(m.getIndex(), m.getLogTerm());
+    log.info(
+        "raft {} [logterm: {}, index: {}, vote: {}] {} {} from {} [logterm: {}, index: {}] at"
+            + " term {}",
+        r.id,
+        r.raftLog.lastTerm(),
+        r.raftLog.lastIndex(),
+        r.vote,
+        grant ? "granted" : "rejected",
+        m.getType(),
+        m.getFrom(),
+        m.getLogTerm(),
+        m.getIndex(),
+        r.term);
+    if (grant) {
       // The answer carries the term of the request: for a pre-vote that is a term we have not
       // taken, and the candidate must recognize its own answer.
       r.send(Message.newBuilder().setTo(m.getFrom()).setTerm(m.getTerm()).setType(respType));
@@ -154,18 +156,6 @@ final class Elections {
         r.vote = m.getFrom();
       }
     } else {
-      log.info(
-          "raft {} [logterm: {}, index: {}, vote: {}] rejected {} from {} [logterm: {}, index:"
-              + " {}] at term {}",
-          r.id,
-          r.raftLog.lastTerm(),
-          r.raftLog.lastIndex(),
-          r.vote,
-          m.getType(),
-          m.getFrom(),
-          m.getLogTerm(),
-          m.getIndex(),
-          r.term);
       r.send(
           Message.newBuilder()
               .setTo(m.getFrom())

@@ -146,31 +146,20 @@ final class Follower {
     Snapshot snap = m.getSnapshot();
     long index = snap.getMetadata().getIndex();
     long snapTerm = snap.getMetadata().getTerm();
-    if (restore(snap)) {
-      log.info(
-          "raft {} [commit: {}] restored snapshot [index: {}, term: {}]",
-          r.id,
-          r.raftLog.committed(),
-          index,
-          snapTerm);
-      r.send(
-          Message.newBuilder()
-              .setTo(m.getFrom())
-              .setType(MessageType.MSG_APPEND_RESPONSE)
-              .setIndex(r.raftLog.lastIndex()));
-    } else {
-      log.info(
-          "raft {} [commit: {}] ignored snapshot [index: {}, term: {}]",
-          r.id,
-          r.raftLog.committed(),
-          index,
-          snapTerm);
-      r.send(
-          Message.newBuilder()
-              .setTo(m.getFrom())
-              .setType(MessageType.MSG_APPEND_RESPONSE)
-              .setIndex(r.raftLog.committed()));
-    }
+    boolean restored = restore(snap);
+    log.info(
+        "raft {} [commit: {}] {} snapshot [index: {}, term: {}]",
+        r.id,
+        r.raftLog.committed(),
+        restored ? "restored" : "ignored",
+        index,
+        snapTerm);
+    // Either way the leader learns how far this log now reaches.
+    r.send(
+        Message.newBuilder()
+            .setTo(m.getFrom())
+            .setType(MessageType.MSG_APPEND_RESPONSE)
+            .setIndex(restored ? r.raftLog.lastIndex() : r.raftLog.committed()));
   }
 
   /**

@@ -87,7 +87,11 @@ final class Leader {
 
     PeerProgress pr = r.prs.get(m.getFrom());
     if (pr == null) {
-      log.debug("raft {} no progress available for {}", r.id, m.getFrom());
+      if (m.getType() == MessageType.MSG_TRANSFER_LEADER) {
+        log.info("raft {} ignored transfer to {}: not a member", r.id, m.getFrom());
+      } else {
+        log.debug("raft {} no progress available for {}", r.id, m.getFrom());
+      }
       return;
     }
     switch (m.getType()) {
