@@ -1,0 +1,42 @@
+package dev.raftboot.node;
+
+import java.time.Duration;
+
+/**
+ * Runtime settings of one group.
+ *
+ * @param name the group's name, unique per server
+ * @param tickInterval wall-clock length of one Raft tick
+ * @param proposalTimeout how long a proposal, read or membership change may wait for its answer
+ * @param snapshotEvery applied entries between state-machine snapshots (then the log is compacted)
+ * @param keepEntries entries kept behind a snapshot, so slightly lagging followers catch up from
+ *     the log rather than from a snapshot
+ */
+public record GroupOptions(
+    String name,
+    Duration tickInterval,
+    Duration proposalTimeout,
+    long snapshotEvery,
+    long keepEntries) {
+
+  public GroupOptions {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("GroupOptions.name must not be blank");
+    }
+    if (tickInterval.isZero() || tickInterval.isNegative()) {
+      throw new IllegalArgumentException("GroupOptions.tickInterval must be positive");
+    }
+    if (proposalTimeout.isZero() || proposalTimeout.isNegative()) {
+      throw new IllegalArgumentException("GroupOptions.proposalTimeout must be positive");
+    }
+    if (snapshotEvery < 1 || keepEntries < 0) {
+      throw new IllegalArgumentException(
+          "GroupOptions.snapshotEvery must be positive and keepEntries not negative");
+    }
+  }
+
+  /** 100 ms ticks, 5 s timeouts, a snapshot every 10,000 entries keeping 1,000. */
+  public static GroupOptions defaults(String name) {
+    return new GroupOptions(name, Duration.ofMillis(100), Duration.ofSeconds(5), 10_000, 1_000);
+  }
+}

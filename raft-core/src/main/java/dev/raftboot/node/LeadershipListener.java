@@ -1,0 +1,17 @@
+package dev.raftboot.node;
+
+/**
+ * Told when this node gains or loses the leadership of a group. Calls arrive in order, on a thread
+ * of the runtime's pool, never on the raft loop: a slow listener delays other listeners, not the
+ * group.
+ */
+public interface LeadershipListener {
+  /**
+   * This node leads {@code term}, and has committed an entry of that term: its view of the log is
+   * complete, so leader-only work may start, guarded by {@code token}.
+   */
+  void granted(long term, FencingToken token);
+
+  /** This node no longer leads {@code term}. Called as soon as it steps down. */
+  void revoked(long term);
+}

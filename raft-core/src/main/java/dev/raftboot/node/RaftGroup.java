@@ -1,0 +1,463 @@
+package dev.raftboot.node;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.raftboot.core.InvalidConfChangeException;
+import dev.raftboot.core.InvalidMessageException;
+import dev.raftboot.core.ProposalDroppedException;
+import dev.raftboot.core.RaftConfig;
+import dev.raftboot.core.RawNode;
+import dev.raftboot.core.ReadState;
+import dev.raftboot.core.Ready;
+import dev.raftboot.core.StateRole;
+import dev.raftboot.core.Status;
+import dev.raftboot.proto.ConfChange;
+import dev.raftboot.proto.ConfChangeSingle;
+import dev.raftboot.proto.ConfChangeType;
+import dev.raftboot.proto.ConfChangeV2;
+import dev.raftboot.proto.ConfState;
+import dev.raftboot.proto.Entry;
+import dev.raftboot.proto.EntryType;
+import dev.raftboot.proto.Message;
+import dev.raftboot.proto.Snapshot;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Raft group running on real threads: its {@link RawNode} is driven by a serial loop on a
+ * shared pool (never two threads at once, no locks in the core), ticked by a shared timer, and its
+ * state machine is applied off the loop so a slow state machine never delays heartbeats.
+ *
+ * <p>Each loop pass drains every queued event (proposals, messages, ticks) into the node, then
+ * handles one Ready at a time: persist (one sync for everything proposed meanwhile — group commit),
+ * send, hand committed entries to the applier, advance.
+ */
+public final class RaftGroup implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RaftGroup.class);
+
+  private final GroupOptions options;
+  private final long nodeId;
+  private final RawNode raw;
+  private final GroupStorage storage;
+  private final MessageSender sender;
+  private final SerialExecutor loop;
+  private final SerialExecutor notifications;
+  private final ScheduledExecutorService timer;
+  private final Applier applier;
+
+  /**
+   * Proposal ids start from the wall clock so that ids of a restarted node never match entries its
+   * previous incarnation proposed (which it may replay from its log).
+   */
+  private final AtomicLong nextId = new AtomicLong(System.currentTimeMillis() << 20);
+
+  private final ConcurrentHashMap<Long, CompletableFuture<Object>> proposals =
+      new ConcurrentHashMap<>();
+  private final CopyOnWriteArrayList<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
+
+  // Loop-only state.
+  private final Map<ByteString, CompletableFuture<Void>> reads = new HashMap<>();
+  private final Map<Long, CompletableFuture<ConfState>> confChanges = new HashMap<>();
+  private ConfState confState;
+  private StateRole role = StateRole.FOLLOWER;
+  private long grantedTerm = -1;
+  private boolean flushScheduled;
+  private boolean closed;
+
+  private volatile Status status;
+  private volatile FencingToken fencingToken;
+  private ScheduledFuture<?> ticker;
+
+  /**
+   * A group over {@code storage}; its state machine is restored from the storage's snapshot, if
+   * any, and committed entries after it are applied again.
+   */
+  public RaftGroup(
+      GroupOptions options,
+      RaftConfig config,
+      GroupStorage storage,
+      StateMachine stateMachine,
+      MessageSender sender,
+      Executor pool,
+      ScheduledExecutorService timer) {
+    this.options = options;
+    this.nodeId = config.id();
+    this.storage = storage;
+    this.sender = sender;
+    this.timer = timer;
+    this.loop = new SerialExecutor(pool);
+    this.notifications = new SerialExecutor(pool);
+    Snapshot snap = storage.logStorage().snapshot(0);
+    long snapIndex = snap.getMetadata().getIndex();
+    if (snapIndex > 0) {
+      stateMachine.restore(snap.getData().newInput());
+    }
+    this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), storage.logStorage());
+    this.confState = raw.status().confState();
+    this.status = raw.status();
+    this.applier =
+        new Applier(
+            options.name(),
+            nodeId,
+            stateMachine,
+            pool,
+            proposals,
+            options.snapshotEvery(),
+            snapIndex,
+            confState,
+            taken -> loop.execute(() -> recordSnapshot(taken)));
+  }
+
+  public String name() {
+    return options.name();
+  }
+
+  /** Starts ticking. */
+  public void start() {
+    long ms = options.tickInterval().toMillis();
+    ticker =
+        timer.scheduleAtFixedRate(
+            () ->
+                loop.execute(
+                    () -> {
+                      if (!closed) {
+                        raw.tick();
+                        flush();
+                      }
+                    }),
+            ms,
+            ms,
+            TimeUnit.MILLISECONDS);
+  }
+
+  /** Steps messages received from peers. */
+  public void receive(List<Message> messages) {
+    loop.execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          for (Message m : messages) {
+            try {
+              raw.step(m);
+            } catch (InvalidMessageException e) {
+              log.warn(
+                  "group {}: rejected message from {}: {}", name(), m.getFrom(), e.getMessage());
+            } catch (ProposalDroppedException e) {
+              log.debug("group {}: dropped forwarded request: {}", name(), e.getMessage());
+            }
+          }
+          requestFlush();
+        });
+  }
+
+  /**
+   * Proposes a command. Completes with the state machine's result once this node has applied it;
+   * fails with {@link NotLeaderException} when no leader can take it, {@link
+   * ProposalTimeoutException} when no answer came in time (outcome unknown), or {@link
+   * GroupClosedException}.
+   */
+  public CompletableFuture<Object> propose(byte[] command) {
+    CompletableFuture<Object> f = new CompletableFuture<>();
+    long id = nextId.incrementAndGet();
+    byte[] data = new ProposalEnvelope(nodeId, id, command).encode();
+    loop.execute(
+        () -> {
+          if (closed) {
+            f.completeExceptionally(new GroupClosedException(name()));
+            return;
+          }
+          proposals.put(id, f);
+          try {
+            raw.propose(data);
+          } catch (ProposalDroppedException e) {
+            proposals.remove(id);
+            f.completeExceptionally(new NotLeaderException(name(), e.leaderId(), e.getMessage()));
+            return;
+          }
+          requestFlush();
+        });
+    timeout(f, () -> proposals.remove(id, f), id);
+    return f;
+  }
+
+  /**
+   * Completes once this node's state machine reflects every write committed before the call
+   * (ReadIndex, thesis §6.4): a read of local state after it is linearizable. Works on followers
+   * and learners too.
+   */
+  public CompletableFuture<Void> linearizableBarrier() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    long id = nextId.incrementAndGet();
+    ByteString ctx = ByteString.copyFrom(ByteBuffer.allocate(8).putLong(id).array());
+    loop.execute(
+        () -> {
+          if (closed) {
+            f.completeExceptionally(new GroupClosedException(name()));
+            return;
+          }
+          reads.put(ctx, f);
+          try {
+            raw.readIndex(ctx.toByteArray());
+          } catch (ProposalDroppedException e) {
+            reads.remove(ctx);
+            f.completeExceptionally(new NotLeaderException(name(), e.leaderId(), e.getMessage()));
+            return;
+          }
+          requestFlush();
+        });
+    timeout(f, () -> loop.execute(() -> reads.remove(ctx, f)), id);
+    return f;
+  }
+
+  /** Proposes a membership change; completes with the new configuration once applied here. */
+  public CompletableFuture<ConfState> changeMembership(ConfChangeV2 change) {
+    CompletableFuture<ConfState> f = new CompletableFuture<>();
+    long id = nextId.incrementAndGet();
+    ConfChangeV2 cc =
+        change.toBuilder()
+            .setContext(ByteString.copyFrom(new ProposalEnvelope(nodeId, id, new byte[0]).encode()))
+            .build();
+    loop.execute(
+        () -> {
+          if (closed) {
+            f.completeExceptionally(new GroupClosedException(name()));
+            return;
+          }
+          confChanges.put(id, f);
+          try {
+            raw.proposeConfChange(cc);
+          } catch (ProposalDroppedException e) {
+            confChanges.remove(id);
+            f.completeExceptionally(new NotLeaderException(name(), e.leaderId(), e.getMessage()));
+            return;
+          } catch (InvalidConfChangeException e) {
+            confChanges.remove(id);
+            f.completeExceptionally(e);
+            return;
+          }
+          requestFlush();
+        });
+    timeout(f, () -> loop.execute(() -> confChanges.remove(id, f)), id);
+    return f;
+  }
+
+  public CompletableFuture<ConfState> addLearner(long id) {
+    return changeMembership(single(ConfChangeType.ADD_LEARNER_NODE, id));
+  }
+
+  public CompletableFuture<ConfState> promote(long id) {
+    return changeMembership(single(ConfChangeType.ADD_NODE, id));
+  }
+
+  public CompletableFuture<ConfState> removeMember(long id) {
+    return changeMembership(single(ConfChangeType.REMOVE_NODE, id));
+  }
+
+  /** Asks the leader to hand leadership to {@code transferee}. */
+  public void transferLeadership(long transferee) {
+    loop.execute(
+        () -> {
+          if (!closed) {
+            raw.transferLeader(transferee);
+            requestFlush();
+          }
+        });
+  }
+
+  public void addListener(LeadershipListener listener) {
+    listeners.add(listener);
+  }
+
+  /** A recent view of the node (updated after every loop pass). */
+  public Status status() {
+    return status;
+  }
+
+  public boolean isLeader() {
+    return fencingToken != null;
+  }
+
+  /** The token of this node's current leadership, once granted; empty when not leading. */
+  public Optional<FencingToken> fencingToken() {
+    return Optional.ofNullable(fencingToken);
+  }
+
+  /** The index this node's state machine has applied. */
+  public long appliedIndex() {
+    return applier.appliedIndex();
+  }
+
+  /** Stops the group; operations still waiting fail with {@link GroupClosedException}. */
+  @Override
+  public void close() {
+    if (ticker != null) {
+      ticker.cancel(false);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    loop.execute(
+        () -> {
+          closed = true;
+          GroupClosedException e = new GroupClosedException(name());
+          proposals.values().forEach(f -> f.completeExceptionally(e));
+          proposals.clear();
+          reads.values().forEach(f -> f.completeExceptionally(e));
+          reads.clear();
+          confChanges.values().forEach(f -> f.completeExceptionally(e));
+          confChanges.clear();
+          applier.failWaiting(e);
+          done.complete(null);
+        });
+    done.join();
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  /** Handles the Readies once the events queued so far are stepped in (group commit). */
+  private void requestFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      loop.execute(this::flush);
+    }
+  }
+
+  private void flush() {
+    flushScheduled = false;
+    if (closed) {
+      return;
+    }
+    while (raw.hasReady()) {
+      Ready rd = raw.ready();
+      storage.persist(rd);
+      if (!rd.messages().isEmpty()) {
+        sender.send(rd.messages());
+      }
+      rd.snapshot()
+          .ifPresent(
+              s -> {
+                confState = s.getMetadata().getConfState();
+                applier.restore(s);
+              });
+      if (!rd.committedEntries().isEmpty()) {
+        for (Entry e : rd.committedEntries()) {
+          if (e.getType() == EntryType.ENTRY_CONF_CHANGE_V2
+              || e.getType() == EntryType.ENTRY_CONF_CHANGE) {
+            applyConfChange(e);
+          }
+        }
+        applier.apply(rd.committedEntries(), confState);
+      }
+      for (ReadState rs : rd.readStates()) {
+        CompletableFuture<Void> f = reads.remove(ByteString.copyFrom(rs.requestCtx()));
+        if (f != null) {
+          applier.whenApplied(rs.index(), f);
+        }
+      }
+      raw.advance(rd);
+      Status st = raw.status();
+      trackLeadership(rd, st);
+      status = st;
+    }
+  }
+
+  private void applyConfChange(Entry e) {
+    ConfChangeV2 cc;
+    try {
+      cc =
+          e.getType() == EntryType.ENTRY_CONF_CHANGE_V2
+              ? ConfChangeV2.parseFrom(e.getData())
+              : ConfChangeV2.newBuilder()
+                  .addChanges(
+                      ConfChangeSingle.newBuilder()
+                          .setType(ConfChange.parseFrom(e.getData()).getType())
+                          .setNodeId(ConfChange.parseFrom(e.getData()).getNodeId()))
+                  .build();
+    } catch (InvalidProtocolBufferException ex) {
+      throw new IllegalStateException(
+          "group " + name() + ": committed entry " + e.getIndex() + " is not a conf change", ex);
+    }
+    confState = raw.applyConfChange(cc);
+    if (!cc.getContext().isEmpty()) {
+      ProposalEnvelope env = ProposalEnvelope.decode(cc.getContext().toByteArray());
+      if (env.origin() == nodeId) {
+        CompletableFuture<ConfState> f = confChanges.remove(env.proposalId());
+        if (f != null) {
+          f.complete(confState);
+        }
+      }
+    }
+  }
+
+  /**
+   * Leadership is granted once this leader has committed an entry of its own term (its view of the
+   * log is then complete), announced after the state machine applied that entry; it is revoked as
+   * soon as the node steps down.
+   */
+  private void trackLeadership(Ready rd, Status st) {
+    if (role == StateRole.LEADER && st.role() != StateRole.LEADER) {
+      long term = grantedTerm;
+      fencingToken = null;
+      if (term >= 0) {
+        grantedTerm = -1;
+        notifications.execute(() -> listeners.forEach(l -> l.revoked(term)));
+      }
+    }
+    role = st.role();
+    if (role != StateRole.LEADER || grantedTerm == st.term()) {
+      return;
+    }
+    for (Entry e : rd.committedEntries()) {
+      if (e.getTerm() == st.term()) {
+        FencingToken token = new FencingToken(st.term(), e.getIndex());
+        grantedTerm = st.term();
+        fencingToken = token;
+        applier.execute(
+            () ->
+                notifications.execute(
+                    () -> listeners.forEach(l -> l.granted(token.term(), token))));
+        return;
+      }
+    }
+  }
+
+  private void recordSnapshot(Applier.TakenSnapshot taken) {
+    if (closed) {
+      return;
+    }
+    storage.snapshotAndCompact(
+        taken.index(), taken.confState(), taken.data(), options.keepEntries());
+    log.debug("group {}: snapshot at {} recorded, log compacted", name(), taken.index());
+  }
+
+  private void timeout(CompletableFuture<?> f, Runnable forget, long id) {
+    long ms = options.proposalTimeout().toMillis();
+    timer.schedule(
+        () -> {
+          if (!f.isDone()) {
+            forget.run();
+            f.completeExceptionally(new ProposalTimeoutException(name(), id, ms));
+          }
+        },
+        ms,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static ConfChangeV2 single(ConfChangeType type, long id) {
+    return ConfChangeV2.newBuilder()
+        .addChanges(ConfChangeSingle.newBuilder().setType(type).setNodeId(id))
+        .build();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.raftboot.node;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared {@link Executor}: many groups share a
+ * small pool, each group's tasks never run concurrently, and an idle group holds no thread.
+ */
+final class SerialExecutor implements Executor {
+  private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+
+  private final Executor pool;
+  private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+  private boolean scheduled;
+
+  SerialExecutor(Executor pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    synchronized (tasks) {
+      tasks.add(task);
+      if (scheduled) {
+        return;
+      }
+      scheduled = true;
+    }
+    pool.execute(this::drain);
+  }
+
+  private void drain() {
+    // Run a bounded batch, then yield the pool thread to other groups.
+    for (int i = 0; i < 1024; i++) {
+      Runnable next;
+      synchronized (tasks) {
+        next = tasks.poll();
+        if (next == null) {
+          scheduled = false;
+          return;
+        }
+      }
+      try {
+        next.run();
+      } catch (RuntimeException e) {
+        log.error("task failed on serial executor", e);
+      }
+    }
+    pool.execute(this::drain);
+  }
+}

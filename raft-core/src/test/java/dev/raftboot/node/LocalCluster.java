@@ -1,0 +1,146 @@
+package dev.raftboot.node;
+
+import dev.raftboot.core.RaftConfig;
+import dev.raftboot.core.StateRole;
+import dev.raftboot.proto.ConfState;
+import dev.raftboot.proto.Message;
+import dev.raftboot.testkit.KvStateMachine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+
+/** Groups of one cluster in one JVM, connected by a router that can cut nodes off. */
+final class LocalCluster implements AutoCloseable {
+  final ExecutorService pool = Executors.newFixedThreadPool(2);
+  final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1);
+  final TreeMap<Long, RaftGroup> groups = new TreeMap<>();
+  final TreeMap<Long, KvStateMachine> machines = new TreeMap<>();
+  final TreeMap<Long, MemoryGroupStorage> storages = new TreeMap<>();
+  private final Set<Long> isolated = ConcurrentHashMap.newKeySet();
+  private final GroupOptions options;
+  private final RaftConfig.Builder config;
+
+  LocalCluster(int voters, int learners, GroupOptions options, RaftConfig.Builder config) {
+    this.options = options;
+    this.config = config;
+    ConfState.Builder cs = ConfState.newBuilder();
+    for (long id = 1; id <= voters; id++) {
+      cs.addVoters(id);
+    }
+    for (long id = voters + 1; id <= voters + learners; id++) {
+      cs.addLearners(id);
+    }
+    for (long id = 1; id <= voters + learners; id++) {
+      storages.put(id, MemoryGroupStorage.bootstrap(cs.build()));
+      start(id);
+    }
+  }
+
+  static LocalCluster of(int voters) {
+    return new LocalCluster(
+        voters,
+        0,
+        new GroupOptions("kv", Duration.ofMillis(10), Duration.ofSeconds(3), 10_000, 100),
+        RaftConfig.builder().electionTick(10).heartbeatTick(1).preVote(true).checkQuorum(true));
+  }
+
+  /** Starts (or restarts) node {@code id} from its storage, with a fresh state machine. */
+  RaftGroup start(long id) {
+    KvStateMachine sm = new KvStateMachine();
+    RaftGroup g =
+        new RaftGroup(
+            options,
+            config.id(id).randomSeed(id).build(),
+            storages.get(id),
+            sm,
+            msgs -> route(id, msgs),
+            pool,
+            timer);
+    machines.put(id, sm);
+    groups.put(id, g);
+    g.start();
+    return g;
+  }
+
+  private void route(long from, List<Message> msgs) {
+    Map<Long, List<Message>> byTarget = new TreeMap<>();
+    for (Message m : msgs) {
+      if (isolated.contains(from) || isolated.contains(m.getTo())) {
+        continue;
+      }
+      byTarget.computeIfAbsent(m.getTo(), k -> new ArrayList<>()).add(m);
+    }
+    byTarget.forEach(
+        (to, batch) -> {
+          RaftGroup g = groups.get(to);
+          if (g != null) {
+            g.receive(batch);
+          }
+        });
+  }
+
+  void isolate(long id) {
+    isolated.add(id);
+  }
+
+  void heal() {
+    isolated.clear();
+  }
+
+  /** Waits until exactly one node leads (and has been granted); returns it. */
+  long awaitLeader() {
+    long[] found = new long[1];
+    await(
+        () -> {
+          long leader = 0;
+          for (Map.Entry<Long, RaftGroup> e : groups.entrySet()) {
+            if (!isolated.contains(e.getKey()) && e.getValue().isLeader()) {
+              leader = e.getKey();
+            }
+          }
+          found[0] = leader;
+          return leader != 0;
+        },
+        "a leader");
+    return found[0];
+  }
+
+  long someFollower(long leader) {
+    for (Map.Entry<Long, RaftGroup> e : groups.entrySet()) {
+      if (e.getKey() != leader && e.getValue().status().role() != StateRole.LEADER) {
+        return e.getKey();
+      }
+    }
+    throw new IllegalStateException("no follower");
+  }
+
+  static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    groups.values().forEach(RaftGroup::close);
+    timer.shutdownNow();
+    pool.shutdownNow();
+  }
+}

@@ -1,0 +1,155 @@
+package dev.raftboot.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.raftboot.core.RaftConfig;
+import dev.raftboot.testkit.KvStateMachine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The runtime on real threads: three groups in one JVM over an in-memory router. */
+class RaftGroupTest {
+  private static byte[] put(String key, String value) {
+    return KvStateMachine.command((byte) 1, key, value, null);
+  }
+
+  private static Object await(CompletableFuture<?> f) throws Exception {
+    return f.get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void proposalsCompleteAfterApplyAndReachEveryNode() throws Exception {
+    try (LocalCluster c = LocalCluster.of(3)) {
+      long leader = c.awaitLeader();
+      List<CompletableFuture<Object>> futures = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        futures.add(c.groups.get(leader).propose(put("k" + i, "v" + i)));
+      }
+      for (CompletableFuture<Object> f : futures) {
+        await(f);
+      }
+      // The proposer has applied each write when its future completes.
+      assertThat(c.machines.get(leader).get("k199")).isEqualTo("v199");
+      long applied = c.groups.get(leader).appliedIndex();
+      for (long id : c.groups.keySet()) {
+        LocalCluster.await(() -> c.groups.get(id).appliedIndex() >= applied, "apply on " + id);
+        assertThat(c.machines.get(id).contents()).hasSize(200);
+      }
+    }
+  }
+
+  @Test
+  void aFollowerForwardsProposalsAndServesLinearizableReads() throws Exception {
+    try (LocalCluster c = LocalCluster.of(3)) {
+      long leader = c.awaitLeader();
+      long follower = c.someFollower(leader);
+      await(c.groups.get(follower).propose(put("x", "1")));
+      assertThat(c.machines.get(follower).get("x")).isEqualTo("1");
+      // A write acknowledged by the leader is visible on a follower after a barrier.
+      await(c.groups.get(leader).propose(put("y", "2")));
+      long other = c.groups.keySet().stream().filter(id -> id != leader).reduce(0L, Math::max);
+      await(c.groups.get(other).linearizableBarrier());
+      assertThat(c.machines.get(other).get("y")).isEqualTo("2");
+    }
+  }
+
+  @Test
+  void leadershipIsGrantedWithATokenAndRevokedOnStepDown() throws Exception {
+    try (LocalCluster c = LocalCluster.of(3)) {
+      List<String> events = new CopyOnWriteArrayList<>();
+      List<FencingToken> tokens = new CopyOnWriteArrayList<>();
+      for (var e : c.groups.entrySet()) {
+        long id = e.getKey();
+        e.getValue()
+            .addListener(
+                new LeadershipListener() {
+                  @Override
+                  public void granted(long term, FencingToken token) {
+                    events.add(id + " granted " + term);
+                    tokens.add(token);
+                  }
+
+                  @Override
+                  public void revoked(long term) {
+                    events.add(id + " revoked " + term);
+                  }
+                });
+      }
+      long first = c.awaitLeader();
+      FencingToken firstToken = c.groups.get(first).fencingToken().orElseThrow();
+      // Cut the leader off: check-quorum makes it step down, the others elect a new leader.
+      c.isolate(first);
+      LocalCluster.await(() -> !c.groups.get(first).isLeader(), "old leader to step down");
+      long second = c.awaitLeader();
+      assertThat(second).isNotEqualTo(first);
+      FencingToken secondToken = c.groups.get(second).fencingToken().orElseThrow();
+      assertThat(secondToken).isGreaterThan(firstToken);
+      LocalCluster.await(
+          () -> events.contains(first + " revoked " + firstToken.term()), "revoked event");
+      LocalCluster.await(
+          () -> events.contains(second + " granted " + secondToken.term()), "granted event");
+    }
+  }
+
+  @Test
+  void withoutAQuorumAProposalFailsInsteadOfHanging() {
+    try (LocalCluster c = LocalCluster.of(3)) {
+      long leader = c.awaitLeader();
+      c.isolate(leader);
+      CompletableFuture<Object> f = c.groups.get(leader).propose(put("lost", "1"));
+      assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOfAny(ProposalTimeoutException.class, NotLeaderException.class);
+    }
+  }
+
+  @Test
+  void aLaggingFollowerCatchesUpFromASnapshotAndARestartedNodeReplays() throws Exception {
+    GroupOptions options =
+        new GroupOptions("kv", Duration.ofMillis(10), Duration.ofSeconds(5), 20, 5);
+    try (LocalCluster c =
+        new LocalCluster(
+            3, 0, options, RaftConfig.builder().electionTick(10).heartbeatTick(1).preVote(true))) {
+      long leader = c.awaitLeader();
+      long lagging = c.someFollower(leader);
+      c.isolate(lagging);
+      for (int i = 0; i < 100; i++) {
+        await(c.groups.get(leader).propose(put("k" + i, "v" + i)));
+      }
+      LocalCluster.await(
+          () -> c.storages.get(leader).memory().firstIndex() > 50, "leader to compact its log");
+      c.heal();
+      LocalCluster.await(
+          () -> c.machines.get(lagging).contents().size() == 100, "lagging node to catch up");
+
+      // Restart the lagging node from its storage: its state is rebuilt from snapshot + log.
+      c.groups.get(lagging).close();
+      RaftGroup restarted = c.start(lagging);
+      await(c.groups.get(c.awaitLeader()).propose(put("after", "restart")));
+      LocalCluster.await(
+          () -> "restart".equals(c.machines.get(lagging).get("after")), "restarted node");
+      assertThat(c.machines.get(lagging).contents()).hasSize(101);
+      assertThat(restarted.appliedIndex()).isPositive();
+    }
+  }
+
+  @Test
+  void closingFailsWhatIsStillWaiting() {
+    LocalCluster c = LocalCluster.of(3);
+    long leader = c.awaitLeader();
+    c.isolate(leader);
+    CompletableFuture<Object> f = c.groups.get(leader).propose(put("pending", "1"));
+    c.close();
+    assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfAny(GroupClosedException.class, NotLeaderException.class);
+  }
+}
