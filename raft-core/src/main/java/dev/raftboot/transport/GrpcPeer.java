@@ -1,0 +1,344 @@
+package dev.raftboot.transport;
+
+import dev.raftboot.proto.Message;
+import dev.raftboot.proto.MessageBatch;
+import dev.raftboot.proto.RaftPeerGrpc;
+import dev.raftboot.proto.SendAck;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sending side towards one peer: its bounded queue, its gRPC channel and one long-lived client
+ * stream of {@link MessageBatch}es.
+ *
+ * <p>States: IDLE (no stream; the next send opens one), CONNECTING (stream opened, not yet ready:
+ * messages queue), CONNECTED (queued messages are written whenever gRPC says the stream is ready,
+ * as few batches as the limits allow), BACKOFF (the last stream failed: messages are dropped at
+ * once and reported unreachable until the backoff delay has passed), CLOSED. A failed stream drops
+ * what was queued and reports every group that used it as unreachable: Raft retransmits, and stale
+ * messages are worth less than a quick signal to slow down.
+ */
+final class GrpcPeer {
+  private static final Logger log = LoggerFactory.getLogger(GrpcPeer.class);
+
+  private enum State {
+    IDLE,
+    CONNECTING,
+    CONNECTED,
+    BACKOFF,
+    CLOSED
+  }
+
+  private final long localId;
+  private final long id;
+  private final PeerAddress address;
+  private final GrpcTransportConfig config;
+  private final ManagedChannel channel;
+  private final RaftPeerGrpc.RaftPeerStub stub;
+  private final OutboundQueue queue;
+  private final TransportCounters counters;
+  private final TransportListener listener;
+  private final Executor executor;
+  private final ScheduledExecutorService scheduler;
+  private final Backoff backoff;
+  private final AtomicInteger drainRequests = new AtomicInteger();
+  private final Set<SnapshotSender> snapshots = ConcurrentHashMap.newKeySet();
+
+  // Guarded by this.
+  private State state = State.IDLE;
+  private Stream current;
+  private final Set<String> groupsSinceConnect = new LinkedHashSet<>();
+  private boolean reportedDown;
+
+  GrpcPeer(
+      long id,
+      PeerAddress address,
+      GrpcTransportConfig config,
+      ManagedChannel channel,
+      TransportCounters counters,
+      TransportListener listener,
+      Executor executor,
+      ScheduledExecutorService scheduler) {
+    this.localId = config.nodeId();
+    this.id = id;
+    this.address = address;
+    this.config = config;
+    this.channel = channel;
+    this.stub = RaftPeerGrpc.newStub(channel);
+    this.queue = new OutboundQueue(config.queueLimits());
+    this.counters = counters;
+    this.listener = listener;
+    this.executor = executor;
+    this.scheduler = scheduler;
+    this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
+  }
+
+  PeerAddress address() {
+    return address;
+  }
+
+  OutboundQueue queue() {
+    return queue;
+  }
+
+  /** Queues messages of one group for this peer; drops and reports what does not fit. */
+  void send(String group, List<Message> messages) {
+    int accepted = 0;
+    boolean open = false;
+    synchronized (this) {
+      if (state != State.BACKOFF && state != State.CLOSED) {
+        accepted = queue.offerAll(group, messages);
+        if (accepted > 0) {
+          groupsSinceConnect.add(group);
+        }
+        if (state == State.IDLE) {
+          state = State.CONNECTING;
+          open = true;
+        }
+      }
+    }
+    if (accepted < messages.size()) {
+      counters.messagesDropped.add(messages.size() - accepted);
+      log.debug(
+          "node {}: dropped {} messages of group '{}' to peer {} (down or queue full)",
+          localId,
+          messages.size() - accepted,
+          group,
+          id);
+      listener.unreachable(group, id);
+    }
+    if (open) {
+      openStream();
+    }
+    if (accepted > 0) {
+      requestDrain();
+    }
+  }
+
+  /** Starts streaming a snapshot on this peer's channel. */
+  void sendSnapshot(String group, Message message, SnapshotSource source) {
+    SnapshotSender sender =
+        new SnapshotSender(
+            group, id, message, source, config, counters, listener, snapshots::remove);
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        sender.failBeforeStart("peer removed");
+        return;
+      }
+      snapshots.add(sender);
+    }
+    sender.start(stub);
+  }
+
+  private void openStream() {
+    Stream stream = new Stream();
+    synchronized (this) {
+      if (state != State.CONNECTING) {
+        return;
+      }
+      current = stream;
+    }
+    try {
+      stub.send(stream);
+    } catch (RuntimeException e) {
+      // The channel was shut down under us (peer removed concurrently).
+      streamFailed(stream, Status.fromThrowable(e));
+    }
+  }
+
+  private void onReady(Stream stream) {
+    synchronized (this) {
+      if (stream != current) {
+        return;
+      }
+      if (state == State.CONNECTING) {
+        state = State.CONNECTED;
+        backoff.reset();
+        if (reportedDown) {
+          log.info("node {}: stream to peer {} at {} is up again", localId, id, address);
+        }
+        reportedDown = false;
+      }
+    }
+    requestDrain();
+  }
+
+  private void requestDrain() {
+    if (drainRequests.getAndIncrement() == 0) {
+      try {
+        executor.execute(this::drainLoop);
+      } catch (RuntimeException e) {
+        // The executor is shutting down with the transport: nothing is sent any more.
+        drainRequests.set(0);
+      }
+    }
+  }
+
+  /**
+   * One drainer at a time (stream writes are not thread-safe); requests made meanwhile re-run it.
+   */
+  private void drainLoop() {
+    int pending = 1;
+    do {
+      drainOnce();
+      pending = drainRequests.addAndGet(-pending);
+    } while (pending != 0);
+  }
+
+  private void drainOnce() {
+    Stream stream;
+    synchronized (this) {
+      if (state != State.CONNECTED) {
+        return;
+      }
+      stream = current;
+    }
+    try {
+      while (stream.out.isReady()) {
+        List<OutboundQueue.Item> items =
+            queue.poll(config.maxBatchBytes(), config.maxBatchMessages());
+        if (items.isEmpty()) {
+          return;
+        }
+        write(stream, items);
+      }
+    } catch (RuntimeException e) {
+      // Writing to a call cancelled concurrently (peer removed, transport closing).
+      streamFailed(stream, Status.fromThrowable(e));
+    }
+  }
+
+  /** Writes one batch per group, keeping each group's messages in queue order. */
+  private void write(Stream stream, List<OutboundQueue.Item> items) {
+    Map<String, MessageBatch.Builder> batches = new LinkedHashMap<>();
+    for (OutboundQueue.Item item : items) {
+      batches
+          .computeIfAbsent(
+              item.group(),
+              g -> MessageBatch.newBuilder().setClusterId(config.clusterId()).setGroup(g))
+          .addMessages(item.message());
+    }
+    for (MessageBatch.Builder builder : batches.values()) {
+      MessageBatch batch = builder.build();
+      stream.out.onNext(batch);
+      counters.batchesSent.increment();
+      counters.messagesSent.add(batch.getMessagesCount());
+      counters.bytesSent.add(batch.getSerializedSize());
+    }
+  }
+
+  private void streamFailed(Stream stream, Status status) {
+    List<OutboundQueue.Item> dropped;
+    Set<String> groups;
+    boolean wasConnected;
+    boolean firstFailure;
+    long delayNanos;
+    synchronized (this) {
+      if (stream != current || state == State.CLOSED) {
+        return;
+      }
+      current = null;
+      wasConnected = state == State.CONNECTED;
+      dropped = queue.clear();
+      groups = new LinkedHashSet<>(groupsSinceConnect);
+      dropped.forEach(item -> groups.add(item.group()));
+      groupsSinceConnect.clear();
+      state = State.BACKOFF;
+      delayNanos = backoff.nextDelayNanos();
+      firstFailure = !reportedDown;
+      reportedDown = true;
+      scheduler.schedule(this::backoffOver, delayNanos, TimeUnit.NANOSECONDS);
+    }
+    counters.sendErrors.increment();
+    counters.messagesDropped.add(dropped.size());
+    long delayMs = TimeUnit.NANOSECONDS.toMillis(delayNanos);
+    if (wasConnected || firstFailure || status.getCode() == Status.Code.PERMISSION_DENIED) {
+      log.warn(
+          "node {}: stream to peer {} at {} failed ({}: {}); retrying in {} ms",
+          localId,
+          id,
+          address,
+          status.getCode(),
+          status.getDescription(),
+          delayMs);
+    } else {
+      log.debug("node {}: peer {} at {} still down: {}", localId, id, address, status);
+    }
+    for (String group : groups) {
+      listener.unreachable(group, id);
+    }
+  }
+
+  private void backoffOver() {
+    synchronized (this) {
+      if (state != State.BACKOFF) {
+        return;
+      }
+      // Lazy reconnect: Raft sends to a peer at least every heartbeat, and that send opens the
+      // next stream. gRPC's own connect backoff is reset so that attempt really dials.
+      state = State.IDLE;
+    }
+    channel.resetConnectBackoff();
+  }
+
+  /** Closes the stream and the channel, cancels snapshots and drops what is queued. */
+  void close() {
+    Stream stream;
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      state = State.CLOSED;
+      stream = current;
+      current = null;
+      counters.messagesDropped.add(queue.clear().size());
+    }
+    if (stream != null && stream.out != null) {
+      try {
+        stream.out.cancel("peer closed", null);
+      } catch (RuntimeException ignored) {
+        // Already finished: nothing to cancel.
+      }
+    }
+    snapshots.forEach(s -> s.cancel("peer closed"));
+    channel.shutdownNow();
+  }
+
+  /** One client stream; callbacks of a stream that is no longer current are ignored. */
+  private final class Stream implements ClientResponseObserver<MessageBatch, SendAck> {
+    private ClientCallStreamObserver<MessageBatch> out;
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<MessageBatch> requestStream) {
+      this.out = requestStream;
+      requestStream.setOnReadyHandler(() -> onReady(this));
+    }
+
+    @Override
+    public void onNext(SendAck ack) {}
+
+    @Override
+    public void onError(Throwable t) {
+      streamFailed(this, Status.fromThrowable(t));
+    }
+
+    @Override
+    public void onCompleted() {
+      streamFailed(this, Status.UNAVAILABLE.withDescription("peer ended the stream"));
+    }
+  }
+}

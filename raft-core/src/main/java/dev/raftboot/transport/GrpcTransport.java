@@ -1,0 +1,258 @@
+package dev.raftboot.transport;
+
+import dev.raftboot.core.SnapshotStatus;
+import dev.raftboot.proto.Message;
+import dev.raftboot.proto.MessageType;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The network {@link Transport}: a gRPC server for inbound traffic and one long-lived client stream
+ * per peer for outbound traffic (see {@code docs/transport.md} for the protocol).
+ *
+ * <p>Beyond the {@link Transport} guarantees: every stream carries the cluster id and is refused by
+ * a server of another cluster; inbound gRPC messages are limited to {@link
+ * GrpcTransportConfig#maxInboundMessageBytes()}; malformed input closes only the offending stream;
+ * a failed peer stream is retried with capped exponential backoff; TLS and mutual TLS come from
+ * {@link TlsConfig}, plaintext when it is absent.
+ */
+public final class GrpcTransport implements Transport {
+  private static final Logger log = LoggerFactory.getLogger(GrpcTransport.class);
+
+  private final GrpcTransportConfig config;
+  private final TransportListener listener;
+  private final TransportCounters counters = new TransportCounters();
+  private final GroupRegistry groups;
+  private final Map<Long, GrpcPeer> peers = new ConcurrentHashMap<>();
+  private final ExecutorService serverExecutor;
+  private final ExecutorService clientExecutor;
+  private final ScheduledExecutorService scheduler;
+  private volatile Server server;
+  private volatile boolean closed;
+
+  public GrpcTransport(GrpcTransportConfig config, TransportListener listener) {
+    this.config = config;
+    this.listener = listener;
+    this.groups = new GroupRegistry(config.nodeId(), counters);
+    String prefix = "raft-transport-" + config.nodeId();
+    this.serverExecutor = Executors.newCachedThreadPool(daemon(prefix + "-in"));
+    this.clientExecutor = Executors.newCachedThreadPool(daemon(prefix + "-out"));
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(prefix + "-timer"));
+  }
+
+  @Override
+  public long localId() {
+    return config.nodeId();
+  }
+
+  @Override
+  public synchronized void start() throws IOException {
+    if (server != null || closed) {
+      throw new IllegalStateException("transport already started or closed");
+    }
+    long keepAliveNanos = config.keepAliveTime().toNanos();
+    server =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(config.bindHost(), config.port()),
+                TlsCredentials.server(config.tls()))
+            .executor(serverExecutor)
+            .maxInboundMessageSize(config.maxInboundMessageBytes())
+            // Peers ping at keepAliveTime; allow that (and a margin) instead of GOAWAY-ing them.
+            .permitKeepAliveTime(keepAliveNanos / 2, TimeUnit.NANOSECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .addService(
+                ServerInterceptors.intercept(
+                    new PeerService(config, groups, counters),
+                    new ClusterIdInterceptor(config.clusterId(), config.nodeId(), counters)))
+            .build()
+            .start();
+    log.info(
+        "node {}: peer transport listening on {}:{} ({})",
+        config.nodeId(),
+        config.bindHost(),
+        port(),
+        config.tls() == null ? "plaintext" : "TLS");
+  }
+
+  /** The port the server is bound to (the chosen one when configured with port 0). */
+  public int port() {
+    Server s = server;
+    if (s == null) {
+      throw new IllegalStateException("transport not started");
+    }
+    return s.getPort();
+  }
+
+  @Override
+  public void addPeer(long peerId, PeerAddress address) {
+    if (peerId == config.nodeId()) {
+      throw new IllegalArgumentException("a node is not its own peer: " + peerId);
+    }
+    if (closed) {
+      return;
+    }
+    GrpcPeer peer =
+        new GrpcPeer(
+            peerId,
+            address,
+            config,
+            channel(address),
+            counters,
+            listener,
+            clientExecutor,
+            scheduler);
+    GrpcPeer old = peers.put(peerId, peer);
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  private ManagedChannel channel(PeerAddress address) {
+    return NettyChannelBuilder.forAddress(
+            address.host(), address.port(), TlsCredentials.channel(config.tls()))
+        .executor(clientExecutor)
+        .maxInboundMessageSize(config.maxInboundMessageBytes())
+        .keepAliveTime(config.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+        .keepAliveWithoutCalls(true)
+        .intercept(
+            MetadataUtils.newAttachHeadersInterceptor(
+                StreamHeaders.of(config.clusterId(), config.nodeId())))
+        .build();
+  }
+
+  @Override
+  public void removePeer(long peerId) {
+    GrpcPeer old = peers.remove(peerId);
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  @Override
+  public void registerGroup(String group, InboundHandler handler) {
+    groups.register(group, handler);
+  }
+
+  @Override
+  public void unregisterGroup(String group) {
+    groups.unregister(group);
+  }
+
+  @Override
+  public void send(String group, List<Message> messages) {
+    for (Message m : messages) {
+      if (m.getType() == MessageType.MSG_SNAPSHOT) {
+        throw new IllegalArgumentException("MSG_SNAPSHOT goes through sendSnapshot, not send");
+      }
+    }
+    // A Ready holds messages for several peers; split them keeping each peer's order.
+    Map<Long, List<Message>> byPeer = new LinkedHashMap<>();
+    for (Message m : messages) {
+      if (m.getSerializedSize() > config.maxInboundMessageBytes() - 1024) {
+        // Would be refused by the peer and take the whole stream down with it.
+        counters.messagesDropped.increment();
+        log.warn(
+            "node {}: dropped a {}-byte {} to peer {}: over the message size limit",
+            config.nodeId(),
+            m.getSerializedSize(),
+            m.getType(),
+            m.getTo());
+        listener.unreachable(group, m.getTo());
+        continue;
+      }
+      byPeer.computeIfAbsent(m.getTo(), k -> new ArrayList<>()).add(m);
+    }
+    byPeer.forEach(
+        (peerId, batch) -> {
+          GrpcPeer peer = closed ? null : peers.get(peerId);
+          if (peer == null) {
+            counters.messagesDropped.add(batch.size());
+            listener.unreachable(group, peerId);
+          } else {
+            peer.send(group, batch);
+          }
+        });
+  }
+
+  @Override
+  public void sendSnapshot(String group, Message message, SnapshotSource source) {
+    if (message.getType() != MessageType.MSG_SNAPSHOT) {
+      throw new IllegalArgumentException("not a MSG_SNAPSHOT: " + message.getType());
+    }
+    GrpcPeer peer = closed ? null : peers.get(message.getTo());
+    if (peer == null) {
+      counters.snapshotsFailed.increment();
+      listener.snapshotStatus(group, message.getTo(), SnapshotStatus.FAILURE);
+      return;
+    }
+    // The image travels as chunks; the message keeps only the metadata.
+    Message header =
+        message.toBuilder().setSnapshot(message.getSnapshot().toBuilder().clearData()).build();
+    peer.sendSnapshot(group, header, source);
+  }
+
+  @Override
+  public TransportStats stats() {
+    long queuedMessages = 0;
+    long queuedBytes = 0;
+    for (GrpcPeer peer : peers.values()) {
+      queuedMessages += peer.queue().size();
+      queuedBytes += peer.queue().bytes();
+    }
+    return counters.snapshot(queuedMessages, queuedBytes);
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    for (Long id : List.copyOf(peers.keySet())) {
+      removePeer(id);
+    }
+    Server s = server;
+    if (s != null) {
+      s.shutdownNow();
+      try {
+        s.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    scheduler.shutdownNow();
+    clientExecutor.shutdown();
+    serverExecutor.shutdown();
+    log.info("node {}: peer transport closed", config.nodeId());
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,88 @@
+package dev.raftboot.transport;
+
+import dev.raftboot.proto.MessageBatch;
+import dev.raftboot.proto.RaftPeerGrpc;
+import dev.raftboot.proto.SendAck;
+import dev.raftboot.proto.SnapshotAck;
+import dev.raftboot.proto.SnapshotChunk;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of the peer protocol. Batches are delivered to their group's handler on the
+ * stream's thread, one at a time; gRPC asks the sender for the next batch only after the handler
+ * returns, so a slow receiver pushes back on the sender through HTTP/2 flow control.
+ */
+final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
+  private static final Logger log = LoggerFactory.getLogger(PeerService.class);
+
+  private final GrpcTransportConfig config;
+  private final GroupRegistry groups;
+  private final TransportCounters counters;
+
+  PeerService(GrpcTransportConfig config, GroupRegistry groups, TransportCounters counters) {
+    this.config = config;
+    this.groups = groups;
+    this.counters = counters;
+  }
+
+  @Override
+  public StreamObserver<MessageBatch> send(StreamObserver<SendAck> responses) {
+    String peer = StreamHeaders.describePeer();
+    return new StreamObserver<>() {
+      private boolean closed;
+
+      @Override
+      public void onNext(MessageBatch batch) {
+        if (closed) {
+          return;
+        }
+        // The header was checked when the stream opened; a batch that names another cluster is
+        // a broken or hostile sender, so the whole stream goes.
+        if (!config.clusterId().equals(batch.getClusterId())) {
+          closed = true;
+          counters.reject(RejectReason.CLUSTER_ID_MISMATCH);
+          log.warn(
+              "node {}: closed the stream of {}: batch for cluster '{}'",
+              config.nodeId(),
+              peer,
+              batch.getClusterId());
+          responses.onError(
+              Status.PERMISSION_DENIED
+                  .withDescription("cluster id mismatch in batch: '" + batch.getClusterId() + "'")
+                  .asRuntimeException());
+          return;
+        }
+        groups.deliver(batch.getGroup(), batch.getMessagesList(), batch.getSerializedSize(), peer);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        log.debug(
+            "node {}: stream of {} ended: {}", config.nodeId(), peer, Status.fromThrowable(t));
+      }
+
+      @Override
+      public void onCompleted() {
+        if (!closed) {
+          responses.onNext(SendAck.getDefaultInstance());
+          responses.onCompleted();
+        }
+      }
+    };
+  }
+
+  @Override
+  public StreamObserver<SnapshotChunk> sendSnapshot(StreamObserver<SnapshotAck> responses) {
+    return new SnapshotReceiver(
+        config.nodeId(),
+        config.clusterId(),
+        StreamHeaders.describePeer(),
+        config.snapshotSink(),
+        groups,
+        counters,
+        responses);
+  }
+}

@@ -1,0 +1,15 @@
+package dev.raftboot.transport;
+
+/** Why inbound traffic was refused; each reason has its own counter in {@link TransportStats}. */
+public enum RejectReason {
+  /** A stream without a cluster id, or with another cluster's id: the whole stream is closed. */
+  CLUSTER_ID_MISMATCH,
+  /** A batch or snapshot for a group that no handler is registered for. */
+  UNKNOWN_GROUP,
+  /** A message addressed to another node id, or a stream that breaks the protocol. */
+  MALFORMED,
+  /** A snapshot whose size or checksum did not match its trailer. */
+  CORRUPT_SNAPSHOT,
+  /** The group's handler threw while taking delivery. */
+  HANDLER_FAILED
+}

@@ -1,0 +1,77 @@
+package dev.raftboot.transport;
+
+import dev.raftboot.proto.Message;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Carries Raft messages and snapshots between nodes for any number of Raft groups, named by a
+ * String, sharing one transport per process.
+ *
+ * <p>Guarantees:
+ *
+ * <ul>
+ *   <li>{@link #send} and {@link #sendSnapshot} never block the caller on the network: messages go
+ *       into a bounded per-peer queue (bounded in messages and in bytes). When the queue is full,
+ *       or the peer is unknown or known to be down, messages are dropped and {@link
+ *       TransportListener#unreachable} is called for the group, so the Raft node can slow down to
+ *       probing. Raft tolerates loss, so the transport never retries a message.
+ *   <li>Messages of one group to one peer arrive in the order they were sent, or not at all.
+ *   <li>Inbound messages of a group are handed to the {@link InboundHandler} registered for it;
+ *       messages for a group nobody registered are rejected, logged and counted in {@link
+ *       TransportStats#rejected()}.
+ *   <li>A snapshot image is streamed in chunks with flow control; neither side holds it whole in
+ *       memory. The outcome is reported through {@link TransportListener#snapshotStatus}.
+ * </ul>
+ *
+ * <p>All methods are thread-safe. Callbacks (handlers, listener) run on transport threads and must
+ * not block: a runtime hands them over to the group's own loop.
+ */
+public interface Transport extends AutoCloseable {
+
+  /** This node's id: the {@code from} of the messages it sends, the {@code to} it accepts. */
+  long localId();
+
+  /** Starts serving inbound traffic. Called once, before anything is sent. */
+  void start() throws IOException;
+
+  /** Stops serving, closes every peer stream and drops everything queued. Idempotent. */
+  @Override
+  void close();
+
+  /** Adds a peer, or moves it to a new address (its queue and stream are replaced). */
+  void addPeer(long peerId, PeerAddress address);
+
+  /** Same as {@link #addPeer}: a peer's address changed. */
+  default void updatePeer(long peerId, PeerAddress address) {
+    addPeer(peerId, address);
+  }
+
+  /** Forgets a peer: its stream is closed and its queued messages are dropped. */
+  void removePeer(long peerId);
+
+  /** Delivers inbound messages and snapshots of {@code group} to {@code handler}. */
+  void registerGroup(String group, InboundHandler handler);
+
+  /** Stops delivering to {@code group}; its traffic is rejected from then on. */
+  void unregisterGroup(String group);
+
+  /**
+   * Queues messages of {@code group} for their {@code to} peers. Never blocks.
+   *
+   * @throws IllegalArgumentException for a {@code MSG_SNAPSHOT}, which goes through {@link
+   *     #sendSnapshot} so that its image is streamed, not carried in the message
+   */
+  void send(String group, List<Message> messages);
+
+  /**
+   * Streams a snapshot to {@code message.getTo()}: {@code message} is the core's MSG_SNAPSHOT (its
+   * snapshot data is not sent; the image comes from {@code source}). Returns at once; the outcome
+   * arrives as {@link TransportListener#snapshotStatus}, FINISH once the receiver holds the whole
+   * image, FAILURE otherwise.
+   */
+  void sendSnapshot(String group, Message message, SnapshotSource source);
+
+  /** A consistent copy of this transport's counters. */
+  TransportStats stats();
+}

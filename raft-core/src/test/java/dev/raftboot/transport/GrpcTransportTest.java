@@ -1,0 +1,290 @@
+package dev.raftboot.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.raftboot.proto.Message;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GrpcTransportTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path dir;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+  }
+
+  private GrpcTransport node(long id, Recorder recorder) {
+    return node(id, recorder, b -> {});
+  }
+
+  private GrpcTransport node(
+      long id, Recorder recorder, java.util.function.Consumer<GrpcTransportConfig.Builder> tweak) {
+    GrpcTransport t = Grpc.started(id, dir, recorder, tweak);
+    t.registerGroup("g", recorder);
+    toClose.add(t);
+    return t;
+  }
+
+  @Test
+  void deliversBetweenThreeNodesInOrder() {
+    Recorder[] r = {new Recorder(), new Recorder(), new Recorder()};
+    GrpcTransport[] t = {node(1, r[0]), node(2, r[1]), node(3, r[2])};
+    for (GrpcTransport from : t) {
+      for (GrpcTransport to : t) {
+        if (from != to) {
+          from.addPeer(to.localId(), Grpc.address(to));
+        }
+      }
+    }
+    for (int i = 0; i < 50; i++) {
+      for (GrpcTransport from : t) {
+        List<Message> out = new ArrayList<>();
+        for (GrpcTransport to : t) {
+          if (from != to) {
+            out.add(Msgs.append(from.localId(), to.localId(), i));
+          }
+        }
+        from.send("g", out);
+      }
+    }
+    List<Long> expected = java.util.stream.LongStream.range(0, 50).boxed().toList();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              for (int n = 0; n < 3; n++) {
+                for (int from = 1; from <= 3; from++) {
+                  if (from != n + 1) {
+                    assertThat(r[n].indexesFrom(from)).isEqualTo(expected);
+                  }
+                }
+              }
+            });
+    TransportStats s = t[0].stats();
+    assertThat(s.messagesSent()).isEqualTo(100);
+    assertThat(s.messagesReceived()).isEqualTo(100);
+    assertThat(s.bytesSent()).isPositive();
+    assertThat(s.bytesReceived()).isPositive();
+    assertThat(r[0].unreachable).isEmpty();
+  }
+
+  @Test
+  void messagesQueuedTogetherGoOutAsOneBatch() {
+    Recorder a = new Recorder();
+    Recorder b = new Recorder();
+    GrpcTransport ta = node(1, a);
+    GrpcTransport tb = node(2, b);
+    ta.addPeer(2, Grpc.address(tb));
+    // One send to a fresh peer: all 200 are queued before the stream is ready to write.
+    ta.send("g", Msgs.appends(1, 2, 200));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(b.messages).hasSize(200));
+    assertThat(b.batchSizes).containsExactly(200);
+    assertThat(ta.stats().batchesSent()).isEqualTo(1);
+  }
+
+  @Test
+  void batchesRespectTheByteLimit() {
+    Recorder a = new Recorder();
+    Recorder b = new Recorder();
+    GrpcTransport ta = node(1, a, c -> c.maxBatchBytes(10_000));
+    GrpcTransport tb = node(2, b);
+    ta.addPeer(2, Grpc.address(tb));
+    List<Message> big = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      big.add(Msgs.append(1, 2, i, 4_000));
+    }
+    ta.send("g", big);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(b.messages).hasSize(20));
+    assertThat(b.batchSizes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
+    assertThat(b.indexesFrom(1)).isSorted();
+  }
+
+  @Test
+  void peerDownIsReportedUnreachableAndReconnectsWhenItComesUp() {
+    Recorder a = new Recorder();
+    GrpcTransport ta = node(1, a);
+    int port = Grpc.freePort();
+    ta.addPeer(2, new PeerAddress("127.0.0.1", port));
+    ta.send("g", List.of(Msgs.append(1, 2, 0)));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(a.unreachable).contains(new Recorder.Unreachable("g", 2)));
+    assertThat(ta.stats().sendErrors()).isPositive();
+
+    Recorder b = new Recorder();
+    node(2, b, c -> c.port(port));
+    // A Raft leader keeps sending heartbeats; do the same until one gets through.
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(
+            () -> {
+              ta.send("g", List.of(Msgs.append(1, 2, 7)));
+              assertThat(b.messages).isNotEmpty();
+            });
+    assertThat(b.messages).allSatisfy(m -> assertThat(m.getIndex()).isEqualTo(7));
+  }
+
+  @Test
+  void fullQueueDropsReportsUnreachableAndStaysBounded() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Recorder a = new Recorder();
+    QueueLimits limits = new QueueLimits(100, 1 << 20);
+    GrpcTransport ta = node(1, a, c -> c.queueLimits(limits).maxBatchMessages(10));
+    GrpcTransport tb = Grpc.started(2, dir, TransportListener.NONE, c -> {});
+    toClose.add(0, tb);
+    // A receiver that stops taking delivery: flow control stops the sender's writes.
+    tb.registerGroup(
+        "g",
+        new InboundHandler() {
+          @Override
+          public void onMessages(List<Message> messages) {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+
+          @Override
+          public void onSnapshot(ReceivedSnapshot snapshot) {}
+        });
+    ta.addPeer(2, Grpc.address(tb));
+    try {
+      for (int i = 0; i < 5_000; i++) {
+        ta.send("g", List.of(Msgs.append(1, 2, i, 1_000)));
+        TransportStats s = ta.stats();
+        assertThat(s.queuedMessages()).isLessThanOrEqualTo(100);
+        assertThat(s.queuedBytes()).isLessThanOrEqualTo(1 << 20);
+      }
+      assertThat(a.unreachable).contains(new Recorder.Unreachable("g", 2));
+      assertThat(ta.stats().messagesDropped()).isPositive();
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void wrongClusterIdIsRejectedAndCountedWhileTheRightOneWorks() {
+    Recorder server = new Recorder();
+    GrpcTransport ts = node(1, server);
+    Recorder good = new Recorder();
+    GrpcTransport tg = node(2, good);
+    Recorder bad = new Recorder();
+    GrpcTransport tbad = node(3, bad, c -> c.clusterId("other-cluster"));
+    tg.addPeer(1, Grpc.address(ts));
+    tbad.addPeer(1, Grpc.address(ts));
+
+    tbad.send("g", List.of(Msgs.append(3, 1, 0)));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(ts.stats().rejected(RejectReason.CLUSTER_ID_MISMATCH)).isPositive());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(bad.unreachable).contains(new Recorder.Unreachable("g", 1)));
+
+    tg.send("g", List.of(Msgs.append(2, 1, 5)));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(server.indexesFrom(2)).containsExactly(5L));
+    assertThat(server.indexesFrom(3)).isEmpty();
+  }
+
+  @Test
+  void unknownGroupIsRejectedAndCountedOtherGroupsStillFlow() {
+    Recorder a = new Recorder();
+    Recorder b = new Recorder();
+    GrpcTransport ta = node(1, a);
+    GrpcTransport tb = node(2, b);
+    ta.addPeer(2, Grpc.address(tb));
+    ta.send("nobody-here", List.of(Msgs.append(1, 2, 1)));
+    ta.send("g", List.of(Msgs.append(1, 2, 2)));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(b.indexesFrom(1)).containsExactly(2L));
+    assertThat(tb.stats().rejected(RejectReason.UNKNOWN_GROUP)).isEqualTo(1);
+  }
+
+  @Test
+  void messagesForAnotherNodeAreDropped() {
+    Recorder a = new Recorder();
+    Recorder b = new Recorder();
+    GrpcTransport ta = node(1, a);
+    GrpcTransport tb = node(2, b);
+    ta.addPeer(2, Grpc.address(tb));
+    // Misrouted: addressed to 9 but sent down the stream to node 2 (simulates a stale address).
+    ta.addPeer(9, Grpc.address(tb));
+    ta.send("g", List.of(Msgs.append(1, 9, 1), Msgs.append(1, 2, 2)));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(b.indexesFrom(1)).containsExactly(2L));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(tb.stats().rejected(RejectReason.MALFORMED)).isEqualTo(1));
+  }
+
+  @Test
+  void garbageOnThePortDoesNotStopTheServer() throws IOException {
+    Recorder a = new Recorder();
+    Recorder b = new Recorder();
+    GrpcTransport ta = node(1, a);
+    GrpcTransport tb = node(2, b);
+    Random random = new Random(7);
+    for (int i = 0; i < 5; i++) {
+      try (Socket s = new Socket("127.0.0.1", tb.port())) {
+        OutputStream out = s.getOutputStream();
+        byte[] junk = new byte[4096];
+        random.nextBytes(junk);
+        if (i % 2 == 1) {
+          // A valid HTTP/2 preface followed by nonsense frames.
+          out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(junk);
+        out.flush();
+        s.setSoTimeout(5_000);
+        try {
+          while (s.getInputStream().read() >= 0) {
+            // Drain until the server hangs up on us.
+          }
+        } catch (IOException expected) {
+          // Reset by the server: what a server does with garbage.
+        }
+      }
+    }
+    ta.addPeer(2, Grpc.address(tb));
+    ta.send("g", List.of(Msgs.append(1, 2, 3)));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(b.indexesFrom(1)).containsExactly(3L));
+  }
+
+  @Test
+  void unknownPeerIsUnreachableAndSnapshotsAreRefusedBySend() {
+    Recorder a = new Recorder();
+    GrpcTransport ta = node(1, a);
+    ta.send("g", List.of(Msgs.append(1, 5, 0)));
+    assertThat(a.unreachable).containsExactly(new Recorder.Unreachable("g", 5));
+    assertThat(ta.stats().messagesDropped()).isEqualTo(1);
+    assertThatThrownBy(() -> ta.send("g", List.of(Msgs.snapshot(1, 5, 3))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void reportsTheBoundPort() {
+    GrpcTransport t = node(1, new Recorder());
+    assertThat(t.port()).isPositive();
+  }
+}
