@@ -9,6 +9,7 @@ import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
 import dev.raftboot.core.ReadState;
 import dev.raftboot.core.Ready;
+import dev.raftboot.core.SnapshotStatus;
 import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
 import dev.raftboot.proto.ConfChange;
@@ -273,6 +274,28 @@ public final class RaftGroup implements AutoCloseable {
         () -> {
           if (!closed) {
             raw.transferLeader(transferee);
+            requestFlush();
+          }
+        });
+  }
+
+  /** The transport lost messages to {@code peer}: replication to it falls back to probing. */
+  public void reportUnreachable(long peer) {
+    loop.execute(
+        () -> {
+          if (!closed) {
+            raw.reportUnreachable(peer);
+            requestFlush();
+          }
+        });
+  }
+
+  /** How sending a snapshot to {@code peer} ended. */
+  public void reportSnapshot(long peer, SnapshotStatus outcome) {
+    loop.execute(
+        () -> {
+          if (!closed) {
+            raw.reportSnapshot(peer, outcome);
             requestFlush();
           }
         });
