@@ -123,7 +123,7 @@ final class GroupWrite {
     next = next.withSnapshot(meta);
   }
 
-  /** Records a snapshot taken locally at {@code index}, whose term is {@code term}. */
+  /** Records the metadata of a snapshot taken locally; the log is left as it is. */
   void recordSnapshot(SnapshotMetadata meta) {
     long current = next.snapshot().getIndex();
     if (meta.getIndex() <= current) {

@@ -23,7 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * synced write, and {@link #stage} lets several groups share one. Reads are verified (checksum,
  * version, index) and fail with {@link StorageCorruptionException} rather than return damaged data.
  * The writers mirror {@link dev.raftboot.core.MemoryLogStorage}'s, with the same errors.
- * Thread-safe: the raft loop may read while another thread writes.
+ * Thread-safe: the raft loop may read while another thread writes. Writes to one group are expected
+ * from one thread at a time (the group's serialized loop): a writer computes its effect from the
+ * state it sees, as {@code MemoryLogStorage}'s do.
  *
  * <p>Snapshot data is not kept here: {@link #snapshot} returns the latest snapshot's metadata with
  * empty data, and the state-machine image lives in a {@link

@@ -45,7 +45,8 @@ public final class RocksDbStore implements AutoCloseable {
     LOG
   }
 
-  private static final byte[] LOG_CF_NAME = "raft_log".getBytes();
+  private static final byte[] LOG_CF_NAME =
+      "raft_log".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private final Path dataDir;
   private final RocksDbStoreOptions options;
