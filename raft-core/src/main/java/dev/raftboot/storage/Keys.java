@@ -16,14 +16,14 @@ import java.util.Arrays;
  * interleave), and the big-endian index sorts entries in log order, so every range of one group's
  * log is one contiguous key range: one iterator to read it, one range tombstone to delete it.
  */
-public final class Keys {
+final class Keys {
   /** Longest group id accepted, in UTF-8 bytes: keys stay small and the u16 prefix never wraps. */
-  public static final int MAX_GROUP_ID_BYTES = 1024;
+  static final int MAX_GROUP_ID_BYTES = 1024;
 
   private Keys() {}
 
   /** The prefix shared by every key of a group. */
-  public static byte[] groupPrefix(String groupId) {
+  static byte[] groupPrefix(String groupId) {
     byte[] id = groupId.getBytes(StandardCharsets.UTF_8);
     if (id.length == 0 || id.length > MAX_GROUP_ID_BYTES) {
       throw new IllegalArgumentException(
@@ -33,14 +33,14 @@ public final class Keys {
   }
 
   /** The key of a metadata record of a group. */
-  public static byte[] metaKey(byte[] prefix, RecordType type) {
+  static byte[] metaKey(byte[] prefix, RecordType type) {
     byte[] key = Arrays.copyOf(prefix, prefix.length + 1);
     key[prefix.length] = type.code();
     return key;
   }
 
   /** The key of the entry at {@code index}. */
-  public static byte[] entryKey(byte[] prefix, long index) {
+  static byte[] entryKey(byte[] prefix, long index) {
     return ByteBuffer.allocate(prefix.length + 9)
         .put(prefix)
         .put(RecordType.ENTRY.code())
@@ -49,33 +49,27 @@ public final class Keys {
   }
 
   /** The first key past every entry of the group: the exclusive end of "the whole log". */
-  public static byte[] entryRangeEnd(byte[] prefix) {
+  static byte[] entryRangeEnd(byte[] prefix) {
     byte[] key = Arrays.copyOf(prefix, prefix.length + 1);
     key[prefix.length] = (byte) (RecordType.ENTRY.code() + 1);
     return key;
   }
 
   /** The first key past every key of the group, whatever its record type. */
-  public static byte[] groupEnd(byte[] prefix) {
+  static byte[] groupEnd(byte[] prefix) {
     byte[] key = Arrays.copyOf(prefix, prefix.length + 1);
     key[prefix.length] = (byte) 0xFF;
     return key;
   }
 
   /** The group id a key belongs to, or null if the key is not in this layout. */
-  public static String groupOf(byte[] key) {
+  static String groupOf(byte[] key) {
     int len = groupIdLength(key);
     return len < 0 ? null : new String(key, 2, len, StandardCharsets.UTF_8);
   }
 
-  /** The record type of a key, or null if the key is not in this layout. */
-  public static RecordType typeOf(byte[] key) {
-    int len = groupIdLength(key);
-    return len < 0 || key.length < 3 + len ? null : RecordType.ofCode(key[2 + len]);
-  }
-
   /** The index of an entry key; the caller knows it is one. */
-  public static long indexOf(byte[] entryKey) {
+  static long indexOf(byte[] entryKey) {
     return ByteBuffer.wrap(entryKey, entryKey.length - 8, 8).getLong();
   }
 

@@ -14,16 +14,16 @@ import java.util.zip.CRC32C;
  * once they reach an SST file and only for what RocksDB wrote; this checks the record end to end,
  * whatever path it took.
  */
-public final class RecordCodec {
+final class RecordCodec {
   /** The format version written today. Readers refuse versions they do not know. */
-  public static final byte FORMAT_VERSION = 1;
+  static final byte FORMAT_VERSION = 1;
 
   private static final int HEADER = 5;
 
   private RecordCodec() {}
 
   /** Wraps a payload for storage under {@code key}. */
-  public static byte[] encode(byte[] key, byte[] payload) {
+  static byte[] encode(byte[] key, byte[] payload) {
     byte[] value = new byte[HEADER + payload.length];
     value[0] = FORMAT_VERSION;
     System.arraycopy(payload, 0, value, HEADER, payload.length);
@@ -36,8 +36,7 @@ public final class RecordCodec {
    *
    * @throws StorageCorruptionException naming the group, type and index if it fails verification
    */
-  public static byte[] decode(
-      byte[] key, byte[] value, String groupId, RecordType type, long index) {
+  static byte[] decode(byte[] key, byte[] value, String groupId, RecordType type, long index) {
     if (value.length < HEADER) {
       throw new StorageCorruptionException(
           groupId, type, index, "value is " + value.length + " bytes, shorter than its header");
