@@ -12,10 +12,14 @@ import java.util.SplittableRandom;
 /**
  * The child process of {@link CrashConsistencyTest}: appends batches to a store forever, each as
  * one synced Ready-sized write, and prints {@code ack <lastIndex> <term> <commit>} only after the
- * write returned. Whatever it printed must survive the kill -9 that ends it.
+ * write returned. Whatever it printed must survive the kill -9 that ends it. Each batch goes to two
+ * groups in one {@link RaftWriteBatch}, so the kill also tests atomicity across groups.
  */
 public final class CrashWriterMain {
   static final String GROUP = "crash";
+
+  /** A second group written in the same batch: after any kill both must end at the same index. */
+  static final String MIRROR = "crash-mirror";
 
   private CrashWriterMain() {}
 
@@ -34,6 +38,7 @@ public final class CrashWriterMain {
     SplittableRandom rnd = new SplittableRandom(Long.parseLong(args[1]));
     RocksDbStore store = RocksDbStore.open(dir);
     RocksDbLogStorage log = store.group(GROUP);
+    RocksDbLogStorage mirror = store.group(MIRROR);
     if (log.isEmpty()) {
       log.bootstrap(ConfState.newBuilder().addVoters(1).build());
     }
@@ -50,7 +55,12 @@ public final class CrashWriterMain {
       }
       long last = from + n - 1;
       HardState next = HardState.newBuilder().setTerm(term).setVote(1).setCommit(last).build();
-      log.persist(next, batch, null);
+      // Both groups' Readies in one synced write: group commit across groups.
+      try (RaftWriteBatch write = store.newBatch()) {
+        log.stage(write, next, batch, null);
+        mirror.stage(write, next, batch, null);
+        write.commit();
+      }
       System.out.println("ack " + last + " " + term + " " + last);
       System.out.flush();
       if (rnd.nextInt(15) == 0 && last - 200 >= log.firstIndex()) {
