@@ -1,0 +1,119 @@
+package dev.raftboot.storage;
+
+import static dev.raftboot.storage.LogStorageContractTest.VOTERS;
+import static dev.raftboot.storage.LogStorageContractTest.entries;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.raftboot.proto.ConfState;
+import dev.raftboot.proto.HardState;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the RocksDB store adds to the contract: locking, many groups, batches, lifecycle. */
+class RocksDbStoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void aSecondOpenOfTheSameDirectoryFailsWithATypedError() {
+    try (RocksDbStore store = RocksDbStore.open(dir)) {
+      assertThatThrownBy(() -> RocksDbStore.open(dir))
+          .isInstanceOf(StoreLockedException.class)
+          .hasMessageContaining(store.dataDir().toString());
+    }
+    try (RocksDbStore again = RocksDbStore.open(dir)) {
+      assertThat(again.groupIds()).isEmpty();
+    }
+  }
+
+  @Test
+  void openingWithoutCreateFailsWhenThereIsNoStore() {
+    RocksDbStoreOptions noCreate = RocksDbStoreOptions.builder().createIfMissing(false).build();
+    assertThatThrownBy(() -> RocksDbStore.open(dir.resolve("none"), noCreate))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("no store");
+  }
+
+  @Test
+  void aBatchWritesSeveralGroupsAtomicallyAndViewsChangeOnlyOnCommit() {
+    try (RocksDbStore store = RocksDbStore.open(dir)) {
+      RocksDbLogStorage a = store.group("a");
+      RocksDbLogStorage b = store.group("ab");
+      a.bootstrap(VOTERS);
+      b.bootstrap(VOTERS);
+      HardState hs = HardState.newBuilder().setTerm(2).setVote(1).setCommit(1).build();
+      try (RaftWriteBatch batch = store.newBatch()) {
+        a.stage(batch, hs, entries(1, 1, 2), null);
+        b.stage(batch, null, entries(1, 1), null);
+        b.stage(batch, hs, entries(2, 2, 2), null);
+        assertThat(batch.groupCount()).isEqualTo(2);
+        assertThat(a.lastIndex()).isZero();
+        assertThat(b.lastIndex()).isZero();
+        batch.commit();
+        assertThatThrownBy(batch::commit).isInstanceOf(IllegalStateException.class);
+      }
+      assertThat(a.lastIndex()).isEqualTo(2);
+      assertThat(b.lastIndex()).isEqualTo(3);
+      assertThat(store.groupIds()).containsExactly("a", "ab");
+    }
+    try (RocksDbStore store = RocksDbStore.open(dir)) {
+      assertThat(store.group("a").entries(1, 3, Long.MAX_VALUE)).isEqualTo(entries(1, 1, 2));
+      assertThat(store.group("ab").entries(1, 4, Long.MAX_VALUE)).isEqualTo(entries(1, 1, 2, 2));
+      assertThat(store.group("ab").hardState().getTerm()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aBatchClosedWithoutCommitWritesNothing() {
+    try (RocksDbStore store = RocksDbStore.open(dir)) {
+      RocksDbLogStorage g = store.group("g");
+      try (RaftWriteBatch batch = store.newBatch()) {
+        g.stage(batch, null, entries(1, 1), null);
+      }
+      assertThat(g.lastIndex()).isZero();
+      assertThat(g.isEmpty()).isTrue();
+    }
+  }
+
+  @Test
+  void theAppliedIndexAndItsConfigurationAreWhatANodeRestartsWith() {
+    ConfState later = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
+    try (RocksDbStore store = RocksDbStore.open(dir)) {
+      RocksDbLogStorage g = store.group("g");
+      g.bootstrap(VOTERS);
+      g.append(entries(1, 1, 1, 1));
+      g.setApplied(2, later);
+      g.setApplied(3, null);
+    }
+    try (RocksDbStore store = RocksDbStore.open(dir)) {
+      RocksDbLogStorage g = store.group("g");
+      assertThat(g.appliedIndex()).isEqualTo(3);
+      assertThat(g.initialState().confState()).isEqualTo(later);
+      assertThatThrownBy(() -> g.bootstrap(VOTERS)).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void aClosedStoreRefusesWorkInsteadOfTouchingFreedHandles() {
+    RocksDbStore store = RocksDbStore.open(dir);
+    RocksDbLogStorage g = store.group("g");
+    g.append(entries(1, 1, 1));
+    store.close();
+    store.close();
+    assertThatThrownBy(() -> g.append(entries(3, 1))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> store.group("h")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(store::groupIds).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void nonContiguousEntriesAreRejected() {
+    try (RocksDbStore store = RocksDbStore.open(dir)) {
+      RocksDbLogStorage g = store.group("g");
+      var gap = new java.util.ArrayList<>(entries(1, 1, 1));
+      gap.addAll(entries(4, 1));
+      assertThatThrownBy(() -> g.append(gap)).isInstanceOf(IllegalArgumentException.class);
+      assertThat(g.lastIndex()).isZero();
+    }
+  }
+}
