@@ -69,6 +69,21 @@ public class ReplicationBenchmark {
     return cluster.appliedOnLeader;
   }
 
+  /** {@value #BATCH} commands proposed as one batch (one append, one round of messages). */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long commitProposalBatch() {
+    for (int i = 0; i < BATCH; i++) {
+      batch.set(i, payloads[next++ & 1023]);
+    }
+    cluster.leader().propose(batch);
+    cluster.pump();
+    return cluster.appliedOnLeader;
+  }
+
+  private final java.util.List<byte[]> batch =
+      new java.util.ArrayList<>(java.util.Collections.nCopies(BATCH, new byte[0]));
+
   /** {@value #BATCH} proposals drained into one Ready round, as a runtime batches them. */
   @Benchmark
   @OperationsPerInvocation(BATCH)

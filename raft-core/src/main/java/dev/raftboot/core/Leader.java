@@ -130,7 +130,15 @@ final class Leader {
   // ---------------------------------------------------------------- proposals
 
   private void propose(Message m) {
-    if (m.getEntriesCount() == 0) {
+    proposeEntries(new ArrayList<>(m.getEntriesList()), m.getFrom());
+  }
+
+  /**
+   * Appends proposed entries (the list is this method's to modify) and replicates them; {@code
+   * from} is the node that proposed them, this one or a follower that forwarded them.
+   */
+  void proposeEntries(List<Entry> entries, long from) {
+    if (entries.isEmpty()) {
       throw new IllegalArgumentException("raft " + r.id + ": proposal with no entries");
     }
     if (r.prs.get(r.id) == null) {
@@ -141,7 +149,6 @@ final class Leader {
       throw new ProposalDroppedException(
           "leadership transfer to " + r.leadTransferee + " is in progress", r.leadTransferee);
     }
-    List<Entry> entries = new ArrayList<>(m.getEntriesList());
     long prevPendingConfIndex = r.pendingConfIndex;
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
@@ -150,11 +157,11 @@ final class Leader {
       }
       String refusal = checkConfChange(Raft.decodeConfChange(e));
       if (refusal != null) {
-        if (m.getFrom() == r.id) {
+        if (from == r.id) {
           throw new InvalidConfChangeException(refusal);
         }
         // Forwarded from a follower: keep the log position, drop the change (etcd's rule).
-        log.info("raft {} ignoring conf change {} from {}: {}", r.id, e, m.getFrom(), refusal);
+        log.info("raft {} ignoring conf change {} from {}: {}", r.id, e, from, refusal);
         entries.set(i, Entry.getDefaultInstance());
       } else if (r.pendingConfIndex > r.raftLog.applied()) {
         log.info(

@@ -424,7 +424,12 @@ final class Raft {
     long li = raftLog.lastIndex();
     List<Entry> stamped = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
-      stamped.add(entries.get(i).toBuilder().setTerm(term).setIndex(li + 1 + i).build());
+      Entry e = entries.get(i);
+      long index = li + 1 + i;
+      stamped.add(
+          e.getTerm() == term && e.getIndex() == index
+              ? e
+              : e.toBuilder().setTerm(term).setIndex(index).build());
     }
     if (!increaseUncommittedSize(stamped)) {
       log.debug(

@@ -12,6 +12,7 @@ import dev.raftboot.proto.HardState;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
 import dev.raftboot.proto.Snapshot;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,12 +62,42 @@ public final class RawNode {
    * @throws ProposalDroppedException if it cannot be accepted now
    */
   public void propose(byte[] data) {
+    if (raft.state == StateRole.LEADER) {
+      // The common case, without building a message: the entry is made with the term and
+      // index it will have, so it is not copied again when appended.
+      List<Entry> entries = new ArrayList<>(1);
+      entries.add(
+          Entry.newBuilder()
+              .setTerm(raft.term)
+              .setIndex(raft.raftLog.lastIndex() + 1)
+              .setData(ByteString.copyFrom(data))
+              .build());
+      raft.leader.proposeEntries(entries, raft.id);
+      return;
+    }
     raft.step(
         Message.newBuilder()
             .setType(MessageType.MSG_PROPOSE)
             .setFrom(raft.id)
             .addEntries(Entry.newBuilder().setData(ByteString.copyFrom(data)))
             .build());
+  }
+
+  /**
+   * Proposes several commands at once: one append, one round of messages (proposal batching). All
+   * or none are accepted.
+   *
+   * @throws ProposalDroppedException if they cannot be accepted now
+   */
+  public void propose(List<byte[]> commands) {
+    if (commands.isEmpty()) {
+      return;
+    }
+    Message.Builder m = Message.newBuilder().setType(MessageType.MSG_PROPOSE).setFrom(raft.id);
+    for (byte[] c : commands) {
+      m.addEntries(Entry.newBuilder().setData(ByteString.copyFrom(c)));
+    }
+    raft.step(m.build());
   }
 
   /**

@@ -123,4 +123,31 @@ class ProposalTest {
       assertThat(n.confState.getLearnersList()).as("node %d", n.id()).containsExactly(4L);
     }
   }
+
+  // Proposal batching: several commands in one proposal are appended in order, in one append.
+  @Test
+  void aBatchOfProposalsIsAppendedInOrder() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.node(1)
+        .raw
+        .propose(
+            java.util.List.of(
+                "a".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "b".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "c".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    net.settle();
+    for (TestNode n : net.nodes.values()) {
+      assertThat(n.appliedData()).containsExactly("a", "b", "c");
+    }
+    // Forwarded from a follower, the batch stays whole and ordered.
+    net.node(2)
+        .raw
+        .propose(
+            java.util.List.of(
+                "d".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "e".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    net.settle();
+    assertThat(net.node(3).appliedData()).containsExactly("a", "b", "c", "d", "e");
+  }
 }
