@@ -1,6 +1,7 @@
 package dev.raftboot.transport;
 
 import dev.raftboot.proto.Message;
+import dev.raftboot.proto.MessageType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,5 +85,14 @@ final class GroupRegistry {
     counters.messagesReceived.add(accepted.size());
     counters.bytesReceived.add(bytes);
     return true;
+  }
+
+  /** Snapshots travel on their own stream: {@code send} refuses them. */
+  static void requireNoSnapshots(List<Message> messages) {
+    for (Message m : messages) {
+      if (m.getType() == MessageType.MSG_SNAPSHOT) {
+        throw new IllegalArgumentException("MSG_SNAPSHOT goes through sendSnapshot, not send");
+      }
+    }
   }
 }

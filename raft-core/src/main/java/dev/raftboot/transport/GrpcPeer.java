@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +54,7 @@ final class GrpcPeer {
   private final Executor executor;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
-  private final AtomicInteger drainRequests = new AtomicInteger();
+  private final Drainer drainer;
   private final Set<SnapshotSender> snapshots = ConcurrentHashMap.newKeySet();
 
   // Guarded by this.
@@ -83,6 +82,7 @@ final class GrpcPeer {
     this.counters = counters;
     this.listener = listener;
     this.executor = executor;
+    this.drainer = new Drainer(executor, this::drainOnce);
     this.scheduler = scheduler;
     this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
   }
@@ -178,25 +178,7 @@ final class GrpcPeer {
   }
 
   private void requestDrain() {
-    if (drainRequests.getAndIncrement() == 0) {
-      try {
-        executor.execute(this::drainLoop);
-      } catch (RuntimeException e) {
-        // The executor is shutting down with the transport: nothing is sent any more.
-        drainRequests.set(0);
-      }
-    }
-  }
-
-  /**
-   * One drainer at a time (stream writes are not thread-safe); requests made meanwhile re-run it.
-   */
-  private void drainLoop() {
-    int pending = 1;
-    do {
-      drainOnce();
-      pending = drainRequests.addAndGet(-pending);
-    } while (pending != 0);
+    drainer.request();
   }
 
   private void drainOnce() {

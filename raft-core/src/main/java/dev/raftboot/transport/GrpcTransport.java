@@ -159,11 +159,7 @@ public final class GrpcTransport implements Transport {
 
   @Override
   public void send(String group, List<Message> messages) {
-    for (Message m : messages) {
-      if (m.getType() == MessageType.MSG_SNAPSHOT) {
-        throw new IllegalArgumentException("MSG_SNAPSHOT goes through sendSnapshot, not send");
-      }
-    }
+    GroupRegistry.requireNoSnapshots(messages);
     // A Ready holds messages for several peers; split them keeping each peer's order.
     Map<Long, List<Message>> byPeer = new LinkedHashMap<>();
     for (Message m : messages) {

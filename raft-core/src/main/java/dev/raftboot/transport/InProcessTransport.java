@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,11 +111,7 @@ public final class InProcessTransport implements Transport {
 
   @Override
   public void send(String group, List<Message> messages) {
-    for (Message m : messages) {
-      if (m.getType() == MessageType.MSG_SNAPSHOT) {
-        throw new IllegalArgumentException("MSG_SNAPSHOT goes through sendSnapshot, not send");
-      }
-    }
+    GroupRegistry.requireNoSnapshots(messages);
     Map<Long, List<Message>> byPeer = new LinkedHashMap<>();
     for (Message m : messages) {
       byPeer.computeIfAbsent(m.getTo(), k -> new ArrayList<>()).add(m);
@@ -225,28 +220,14 @@ public final class InProcessTransport implements Transport {
   private final class Link {
     private final long peerId;
     private final OutboundQueue queue = new OutboundQueue(limits);
-    private final AtomicInteger drainRequests = new AtomicInteger();
+    private final Drainer drainer = new Drainer(network.executor(), this::drainOnce);
 
     Link(long peerId) {
       this.peerId = peerId;
     }
 
     void requestDrain() {
-      if (drainRequests.getAndIncrement() == 0) {
-        try {
-          network.executor().execute(this::drainLoop);
-        } catch (RuntimeException e) {
-          drainRequests.set(0);
-        }
-      }
-    }
-
-    private void drainLoop() {
-      int pending = 1;
-      do {
-        drainOnce();
-        pending = drainRequests.addAndGet(-pending);
-      } while (pending != 0);
+      drainer.request();
     }
 
     private void drainOnce() {
