@@ -22,6 +22,7 @@ import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.Snapshot;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,17 +183,40 @@ public final class RaftGroup implements AutoCloseable {
             return;
           }
           proposals.put(id, f);
-          try {
-            raw.propose(data);
-          } catch (ProposalDroppedException e) {
-            proposals.remove(id);
-            f.completeExceptionally(new NotLeaderException(name(), e.leaderId(), e.getMessage()));
-            return;
-          }
+          batch.add(new Queued(id, data, f));
           requestFlush();
         });
     timeout(f, () -> proposals.remove(id, f), id);
     return f;
+  }
+
+  /** A proposal waiting for the end of the loop pass, to be proposed with the others. */
+  private record Queued(long id, byte[] data, CompletableFuture<Object> future) {}
+
+  private final List<Queued> batch = new ArrayList<>();
+
+  /**
+   * Proposes everything queued during this loop pass as one batch: one append and one round of
+   * messages however many clients wrote meanwhile.
+   */
+  private void proposeBatch() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<byte[]> commands = new ArrayList<>(batch.size());
+    for (Queued q : batch) {
+      commands.add(q.data());
+    }
+    try {
+      raw.propose(commands);
+    } catch (ProposalDroppedException e) {
+      for (Queued q : batch) {
+        proposals.remove(q.id());
+        q.future()
+            .completeExceptionally(new NotLeaderException(name(), e.leaderId(), e.getMessage()));
+      }
+    }
+    batch.clear();
   }
 
   /**
@@ -268,6 +292,17 @@ public final class RaftGroup implements AutoCloseable {
     return changeMembership(single(ConfChangeType.REMOVE_NODE, id));
   }
 
+  /** Starts an election now instead of waiting for the election timeout. */
+  public void campaign() {
+    loop.execute(
+        () -> {
+          if (!closed) {
+            raw.campaign();
+            requestFlush();
+          }
+        });
+  }
+
   /** Asks the leader to hand leadership to {@code transferee}. */
   public void transferLeadership(long transferee) {
     loop.execute(
@@ -337,6 +372,7 @@ public final class RaftGroup implements AutoCloseable {
           GroupClosedException e = new GroupClosedException(name());
           proposals.values().forEach(f -> f.completeExceptionally(e));
           proposals.clear();
+          batch.clear();
           reads.values().forEach(f -> f.completeExceptionally(e));
           reads.clear();
           confChanges.values().forEach(f -> f.completeExceptionally(e));
@@ -362,6 +398,7 @@ public final class RaftGroup implements AutoCloseable {
     if (closed) {
       return;
     }
+    proposeBatch();
     while (raw.hasReady()) {
       Ready rd = raw.ready();
       storage.persist(rd);
