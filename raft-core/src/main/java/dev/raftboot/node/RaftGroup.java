@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.raftboot.core.InvalidConfChangeException;
 import dev.raftboot.core.InvalidMessageException;
+import dev.raftboot.core.Progress;
 import dev.raftboot.core.ProposalDroppedException;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
@@ -22,6 +23,7 @@ import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.Snapshot;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -357,6 +359,45 @@ public final class RaftGroup implements AutoCloseable {
   /** The index this node's state machine has applied. */
   public long appliedIndex() {
     return applier.appliedIndex();
+  }
+
+  /**
+   * Stops the group gracefully: a leader first hands leadership to its most caught-up voter and
+   * waits (up to {@code grace}) until it has stepped down, so the group elects no new leader by
+   * timeout and writes pause only for the hand-off. Then {@link #close()}.
+   */
+  public void close(Duration grace) {
+    Status st = status;
+    if (st.role() == StateRole.LEADER) {
+      long target = mostCaughtUpVoter(st);
+      if (target != 0) {
+        log.info("group {}: handing leadership to {} before closing", name(), target);
+        transferLeadership(target);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (status.role() == StateRole.LEADER && System.nanoTime() < deadline) {
+          try {
+            Thread.sleep(Math.max(1, options.tickInterval().toMillis() / 2));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+      }
+    }
+    close();
+  }
+
+  private long mostCaughtUpVoter(Status st) {
+    long best = 0;
+    long bestMatch = -1;
+    for (long voter : st.confState().getVotersList()) {
+      Progress p = st.progress().get(voter);
+      if (voter != nodeId && p != null && p.match() > bestMatch) {
+        best = voter;
+        bestMatch = p.match();
+      }
+    }
+    return best;
   }
 
   /** Stops the group; operations still waiting fail with {@link GroupClosedException}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.raftboot.core.RaftConfig;
+import dev.raftboot.core.StateRole;
 import dev.raftboot.testkit.KvStateMachine;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,5 +152,25 @@ class RaftGroupTest {
     assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS))
         .cause()
         .isInstanceOfAny(GroupClosedException.class, NotLeaderException.class);
+  }
+
+  @Test
+  void aGracefullyClosedLeaderHandsOverWithoutAnElectionTimeout() throws Exception {
+    try (LocalCluster c = LocalCluster.of(3)) {
+      long leader = c.awaitLeader();
+      for (int i = 0; i < 20; i++) {
+        await(c.groups.get(leader).propose(put("k" + i, "v" + i)));
+      }
+      long term = c.groups.get(leader).status().term();
+      c.groups.get(leader).close(Duration.ofSeconds(10));
+      // The old leader had already stepped down when it closed: it handed leadership over
+      // (a timeout election would only start after it was gone).
+      assertThat(c.groups.get(leader).status().role()).isNotEqualTo(StateRole.LEADER);
+      long next = c.awaitLeader();
+      assertThat(next).isNotEqualTo(leader);
+      assertThat(c.groups.get(next).status().term()).isEqualTo(term + 1);
+      await(c.groups.get(next).propose(put("after", "handoff")));
+      assertThat(c.machines.get(next).contents()).hasSize(21);
+    }
   }
 }
