@@ -1,0 +1,137 @@
+package dev.raftboot.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.raftboot.core.RaftConfig;
+import dev.raftboot.proto.ConfState;
+import dev.raftboot.testkit.KvStateMachine;
+import dev.raftboot.transport.PeerAddress;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three servers on loopback, each hosting two groups on RocksDB over gRPC. */
+class RaftServerTest {
+  private static final ConfState VOTERS =
+      ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
+  private static final String[] GROUPS = {"a", "b"};
+
+  private final Map<Long, Integer> ports = new HashMap<>();
+  private final TreeMap<Long, RaftServer> servers = new TreeMap<>();
+  private final Map<String, KvStateMachine> machines = new HashMap<>();
+  private final Map<String, RaftGroup> groups = new HashMap<>();
+
+  private void start(long id, Path dir) {
+    Map<Long, PeerAddress> peers = new HashMap<>();
+    ports.forEach(
+        (peer, port) -> {
+          if (peer != id) {
+            peers.put(peer, new PeerAddress("127.0.0.1", port));
+          }
+        });
+    RaftServer server =
+        RaftServer.start(
+            new ServerConfig(
+                id,
+                "server-test",
+                "127.0.0.1",
+                ports.get(id),
+                peers,
+                dir.resolve("n" + id),
+                2,
+                null));
+    servers.put(id, server);
+    for (String name : GROUPS) {
+      KvStateMachine sm = new KvStateMachine();
+      RaftGroup g =
+          server.group(
+              name,
+              sm,
+              VOTERS,
+              new GroupOptions(name, Duration.ofMillis(20), Duration.ofSeconds(10), 30, 5),
+              RaftConfig.builder().electionTick(10).heartbeatTick(1).preVote(true).randomSeed(id));
+      machines.put(name + id, sm);
+      groups.put(name + id, g);
+    }
+  }
+
+  private long leaderOf(String name) {
+    long[] leader = new long[1];
+    LocalCluster.await(
+        () -> {
+          for (long id : servers.keySet()) {
+            if (groups.get(name + id).isLeader()) {
+              leader[0] = id;
+              return true;
+            }
+          }
+          return false;
+        },
+        "a leader of " + name);
+    return leader[0];
+  }
+
+  private void write(String name, int from, int to) throws Exception {
+    for (int i = from; i < to; i++) {
+      long leader = leaderOf(name);
+      groups
+          .get(name + leader)
+          .propose(KvStateMachine.command((byte) 1, "k" + i, name + i, null))
+          .get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void groupsOfARestartedServerRecoverFromDiskAndCatchUp(@TempDir Path dir) throws Exception {
+    for (long id = 1; id <= 3; id++) {
+      ports.put(id, freePort());
+    }
+    try {
+      for (long id = 1; id <= 3; id++) {
+        start(id, dir);
+      }
+      for (String name : GROUPS) {
+        write(name, 0, 50);
+      }
+      // Restart node 2 at the same address with its data: both groups come back from disk.
+      servers.remove(2L).close(Duration.ofSeconds(5));
+      for (String name : GROUPS) {
+        write(name, 50, 100);
+      }
+      start(2, dir);
+      for (String name : GROUPS) {
+        LocalCluster.await(
+            () -> machines.get(name + 2).contents().size() == 100, "group " + name + " on node 2");
+        assertThat(machines.get(name + 2).get("k99")).isEqualTo(name + 99);
+      }
+      assertThatThrownBy(
+              () ->
+                  servers
+                      .get(1L)
+                      .group(
+                          "a",
+                          new KvStateMachine(),
+                          VOTERS,
+                          GroupOptions.defaults("a"),
+                          RaftConfig.builder()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("already open");
+    } finally {
+      servers.values().forEach(RaftServer::close);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
