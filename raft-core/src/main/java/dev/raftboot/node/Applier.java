@@ -99,10 +99,13 @@ final class Applier {
         env.origin() == nodeId ? proposals.remove(env.proposalId()) : null;
     try {
       Object result = stateMachine.apply(e.getIndex(), env.command());
+      // Visible before the proposer hears back: after propose().get(), appliedIndex() covers it.
+      appliedIndex = applied;
       if (f != null) {
         f.complete(result);
       }
     } catch (RuntimeException ex) {
+      appliedIndex = applied;
       // Every node applies the same command and fails the same way: the state machine decides
       // whether that leaves it consistent. The proposer learns of the failure.
       log.warn("group {}: state machine failed to apply entry {}", group, e.getIndex(), ex);

@@ -71,6 +71,7 @@ public final class RaftGroup implements AutoCloseable {
   private final ConcurrentHashMap<Long, CompletableFuture<Object>> proposals =
       new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
+  private final GroupStats stats = new GroupStats();
 
   // Loop-only state.
   private final Map<ByteString, CompletableFuture<Void>> reads = new HashMap<>();
@@ -176,6 +177,16 @@ public final class RaftGroup implements AutoCloseable {
    */
   public CompletableFuture<Object> propose(byte[] command) {
     CompletableFuture<Object> f = new CompletableFuture<>();
+    long started = System.nanoTime();
+    stats.proposals.increment();
+    f.whenComplete(
+        (result, failure) -> {
+          if (failure == null) {
+            stats.proposalLatencyNanos.accept(System.nanoTime() - started);
+          } else {
+            stats.proposalsFailed.increment();
+          }
+        });
     long id = nextId.incrementAndGet();
     byte[] data = new ProposalEnvelope(nodeId, id, command).encode();
     loop.execute(
@@ -356,6 +367,11 @@ public final class RaftGroup implements AutoCloseable {
     return Optional.ofNullable(fencingToken);
   }
 
+  /** Counters of this group, for monitoring. */
+  public GroupStats stats() {
+    return stats;
+  }
+
   /** The index this node's state machine has applied. */
   public long appliedIndex() {
     return applier.appliedIndex();
@@ -525,6 +541,7 @@ public final class RaftGroup implements AutoCloseable {
         FencingToken token = new FencingToken(st.term(), e.getIndex());
         grantedTerm = st.term();
         fencingToken = token;
+        stats.leadershipsGranted.increment();
         applier.execute(
             () ->
                 notifications.execute(
@@ -540,6 +557,7 @@ public final class RaftGroup implements AutoCloseable {
     }
     storage.snapshotAndCompact(
         taken.index(), taken.confState(), taken.data(), options.keepEntries());
+    stats.snapshotsTaken.increment();
     log.debug("group {}: snapshot at {} recorded, log compacted", name(), taken.index());
   }
 
