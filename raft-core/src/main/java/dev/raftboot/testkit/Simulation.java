@@ -218,14 +218,14 @@ public final class Simulation<I, O> {
       case DROP -> {
         Message m = network.removeRandom(random);
         if (m != null) {
-          trace.add(step + ": drop " + describe(m));
+          trace.add(step + ": drop " + TraceFormat.message(m));
           reportLoss(m);
         }
       }
       case DUPLICATE -> {
         Message m = network.duplicateRandom(random);
         if (m != null) {
-          trace.add(step + ": duplicate " + describe(m));
+          trace.add(step + ": duplicate " + TraceFormat.message(m));
         }
       }
       case READY -> {
@@ -285,11 +285,11 @@ public final class Simulation<I, O> {
     }
     SimNode<I> target = nodes.get(m.getTo());
     if (target == null || !target.up() || network.blocked(m.getFrom(), m.getTo())) {
-      trace.add(step + ": lost " + describe(m));
+      trace.add(step + ": lost " + TraceFormat.message(m));
       reportLoss(m);
       return;
     }
-    trace.add(step + ": deliver " + describe(m));
+    trace.add(step + ": deliver " + TraceFormat.message(m));
     try {
       target.raw.step(m);
     } catch (ProposalDroppedException e) {
@@ -323,7 +323,7 @@ public final class Simulation<I, O> {
 
   private void processReady(SimNode<I> n) {
     Ready rd = n.raw.ready();
-    trace.add(step + ": ready " + n.id + " " + describeReady(rd));
+    trace.add(step + ": ready " + n.id + " " + TraceFormat.ready(rd));
     // 1. Persist.
     rd.snapshot().ifPresent(n.storage::applySnapshot);
     n.storage.append(rd.entries());
@@ -714,75 +714,5 @@ public final class Simulation<I, O> {
       }
     }
     return java.util.Optional.ofNullable(best);
-  }
-
-  static String describe(Message m) {
-    StringBuilder sb =
-        new StringBuilder()
-            .append(m.getType())
-            .append(' ')
-            .append(m.getFrom())
-            .append("->")
-            .append(m.getTo())
-            .append(" t")
-            .append(m.getTerm());
-    switch (m.getType()) {
-      case MSG_APPEND ->
-          sb.append(" idx=")
-              .append(m.getIndex())
-              .append(" logterm=")
-              .append(m.getLogTerm())
-              .append(" ents=")
-              .append(m.getEntriesCount())
-              .append(" commit=")
-              .append(m.getCommit());
-      case MSG_APPEND_RESPONSE -> {
-        sb.append(" idx=").append(m.getIndex());
-        if (m.getReject()) {
-          sb.append(" reject hint=").append(m.getRejectHint());
-        }
-      }
-      case MSG_REQUEST_VOTE_RESPONSE, MSG_REQUEST_PRE_VOTE_RESPONSE -> {
-        if (m.getReject()) {
-          sb.append(" reject");
-        }
-      }
-      case MSG_HEARTBEAT -> sb.append(" commit=").append(m.getCommit());
-      case MSG_SNAPSHOT -> sb.append(" snap@").append(m.getSnapshot().getMetadata().getIndex());
-      default -> {}
-    }
-    return sb.toString();
-  }
-
-  private static String describeReady(Ready rd) {
-    StringBuilder sb = new StringBuilder();
-    rd.softState().ifPresent(s -> sb.append(s.role()).append(" lead=").append(s.leaderId()));
-    rd.hardState()
-        .ifPresent(
-            h ->
-                sb.append(" hs{term=")
-                    .append(h.getTerm())
-                    .append(" vote=")
-                    .append(h.getVote())
-                    .append(" commit=")
-                    .append(h.getCommit())
-                    .append('}'));
-    if (!rd.entries().isEmpty()) {
-      sb.append(" persist ")
-          .append(rd.entries().get(0).getIndex())
-          .append("..")
-          .append(rd.entries().get(rd.entries().size() - 1).getIndex());
-    }
-    rd.snapshot().ifPresent(s -> sb.append(" snap@").append(s.getMetadata().getIndex()));
-    if (!rd.committedEntries().isEmpty()) {
-      sb.append(" apply ")
-          .append(rd.committedEntries().get(0).getIndex())
-          .append("..")
-          .append(rd.committedEntries().get(rd.committedEntries().size() - 1).getIndex());
-    }
-    if (!rd.messages().isEmpty()) {
-      sb.append(" msgs=").append(rd.messages().size());
-    }
-    return sb.toString();
   }
 }
