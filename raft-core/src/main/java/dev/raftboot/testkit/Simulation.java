@@ -23,7 +23,6 @@ import dev.raftboot.testkit.linearizability.CheckResult;
 import dev.raftboot.testkit.linearizability.History;
 import dev.raftboot.testkit.linearizability.LinearizabilityChecker;
 import dev.raftboot.testkit.linearizability.Model;
-import dev.raftboot.testkit.linearizability.Operation;
 import dev.raftboot.testkit.linearizability.SearchLimits;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -57,40 +56,18 @@ public final class Simulation<I, O> {
   private final InvariantChecker checker = new InvariantChecker();
   private final List<String> trace = new ArrayList<>();
 
-  /** The clients' history, on a logical clock that ticks at every event. */
-  private final List<Operation<I, O>> history = new ArrayList<>();
-
-  private long clock;
+  private final ClientHistory<I, O> clients;
   private long step;
   private long nextOpId;
   private int crashes;
   private int snapshotsInstalled;
   private final java.util.Set<Long> confChangeIndexes = new java.util.HashSet<>();
 
-  /** The result of every write that took effect, by operation id (all nodes agree on it). */
-  private final java.util.Map<Long, Object> writeResults = new java.util.HashMap<>();
-
-  /** When each write was first applied anywhere: by then it had taken effect. */
-  private final java.util.Map<Long, Long> firstAppliedAt = new java.util.HashMap<>();
-
-  /** Operations whose client gave up (its node crashed, or the run ended) before an answer. */
-  private final List<SimNode.Waiting<I>> unresolved = new ArrayList<>();
-
-  /** Each client's outstanding operation (null when idle), where, and until when it waits. */
-  private final List<SimNode.Waiting<I>> outstanding = new ArrayList<>();
-
-  private final long[] clientNode;
-  private final long[] clientDeadline;
-
   private Simulation(SimulationOptions options, Workload<I, O> workload) {
     this.options = options;
     this.workload = workload;
     this.random = new SplittableRandom(options.seed());
-    for (int c = 0; c < options.clients(); c++) {
-      outstanding.add(null);
-    }
-    this.clientNode = new long[options.clients()];
-    this.clientDeadline = new long[options.clients()];
+    this.clients = new ClientHistory<>(workload, options.clients());
     ConfState.Builder cs = ConfState.newBuilder();
     for (long id = 1; id <= options.voters(); id++) {
       cs.addVoters(id);
@@ -131,11 +108,10 @@ public final class Simulation<I, O> {
     }
     recover();
     for (SimNode<I> n : nodes.values()) {
-      unresolved.addAll(n.allWaiting());
+      n.allWaiting().forEach(clients::giveUp);
       n.clearWaiting();
     }
-    resolveUnanswered();
-    History<I, O> history = History.of(this.history);
+    History<I, O> history = clients.settle();
     if (options.checkLinearizability()) {
       checkHistory(history);
     }
@@ -157,38 +133,10 @@ public final class Simulation<I, O> {
         confChangeIndexes.size());
   }
 
-  /**
-   * Settles the operations no client heard back from. The cluster has quiesced, so what took effect
-   * is known: a write that was applied took effect, with the result every node computed, at some
-   * point after it was invoked and before now; anything else never took effect (a read never has
-   * any). Recording them so, rather than as "may or may not have happened", keeps the
-   * linearizability search small without hiding any anomaly.
-   */
-  private void resolveUnanswered() {
-    for (SimNode.Waiting<I> w : unresolved) {
-      if (!workload.isRead(w.input()) && writeResults.containsKey(w.opId())) {
-        complete(
-            w,
-            workload.writeOutput(w.input(), writeResults.get(w.opId())),
-            firstAppliedAt.get(w.opId()));
-      } else {
-        // Never took effect: not part of the history.
-      }
-    }
-    unresolved.clear();
-  }
-
-  private void complete(SimNode.Waiting<I> w, O output, long respondedAt) {
-    release(w);
-    history.add(
-        Operation.completed(
-            (int) (w.opId() % Integer.MAX_VALUE), w.input(), output, w.invokedAt(), respondedAt));
-  }
-
   @SuppressWarnings("unchecked")
   private void checkHistory(History<I, O> history) {
     Model<Object, I, O> model = (Model<Object, I, O>) workload.model();
-    // Every operation is settled before the check (see resolveUnanswered), so the search stays
+    // Every operation is settled before the check (see ClientHistory.settle), so the search stays
     // small; the bound only turns a pathological history into a clear failure, not a hang.
     CheckResult<I, O> result =
         LinearizabilityChecker.check(model, history, SearchLimits.ofMaxSteps(50_000_000));
@@ -391,15 +339,14 @@ public final class Simulation<I, O> {
     byte[] command = e.getData().toByteArray();
     Object result = n.stateMachine.apply(e.getIndex(), command);
     long opId = DedupStateMachine.opId(command);
-    if (result != DedupStateMachine.DUPLICATE && !writeResults.containsKey(opId)) {
-      writeResults.put(opId, result);
-      firstAppliedAt.put(opId, ++clock);
+    if (result != DedupStateMachine.DUPLICATE) {
+      clients.applied(opId, result);
     }
     SimNode.Waiting<I> w = n.waitingWrites.remove(opId);
     if (w != null) {
       // A duplicate here means the write took effect earlier (e.g. inside a snapshot this node
       // installed); its result is the one recorded then.
-      complete(w, workload.writeOutput(w.input(), writeResults.get(opId)), ++clock);
+      clients.complete(w, workload.writeOutput(w.input(), clients.resultOf(opId)));
     }
   }
 
@@ -410,28 +357,20 @@ public final class Simulation<I, O> {
       if (r.index() <= n.appliedIndex) {
         it.remove();
         O out = workload.read(n.stateMachine.inner(), r.op().input());
-        complete(r.op(), out, ++clock);
+        clients.complete(r.op(), out);
       }
     }
   }
 
   private void clientOperation(SimNode<I> n) {
-    List<Integer> idle = new ArrayList<>();
-    for (int c = 0; c < outstanding.size(); c++) {
-      if (outstanding.get(c) == null) {
-        idle.add(c);
-      }
-    }
-    if (idle.isEmpty()) {
+    int client = clients.idleClient(random);
+    if (client < 0) {
       return;
     }
-    int client = idle.get(random.nextInt(idle.size()));
     I input = workload.nextOperation(random);
     long opId = ++nextOpId;
-    SimNode.Waiting<I> w = new SimNode.Waiting<>(opId, client, input, ++clock);
-    outstanding.set(client, w);
-    clientNode[client] = n.id;
-    clientDeadline[client] = step + options.clientTimeoutSteps();
+    SimNode.Waiting<I> w = new SimNode.Waiting<>(opId, client, input, clients.now());
+    clients.started(w, n.id, step + options.clientTimeoutSteps());
     try {
       if (workload.isRead(input)) {
         ByteString ctx = ByteString.copyFrom(ByteBuffer.allocate(8).putLong(opId).array());
@@ -447,40 +386,26 @@ public final class Simulation<I, O> {
       trace.add(step + ":   dropped: " + e.getMessage());
       n.waitingWrites.remove(opId);
       n.waitingReads.values().remove(w);
-      release(w);
+      clients.release(w);
     }
   }
 
   /** Clients that waited too long give up; what their operation did is settled at the end. */
   private void expireClients() {
-    for (int c = 0; c < outstanding.size(); c++) {
-      SimNode.Waiting<I> w = outstanding.get(c);
-      if (w == null || clientDeadline[c] > step) {
-        continue;
-      }
-      SimNode<I> n = nodes.get(clientNode[c]);
+    for (ClientHistory.Expired<I> e : clients.expire(step)) {
+      SimNode<I> n = nodes.get(e.node());
+      SimNode.Waiting<I> w = e.op();
       n.waitingWrites.remove(w.opId());
       n.waitingReads.values().remove(w);
       n.confirmedReads.removeIf(r -> r.op() == w);
-      unresolved.add(w);
-      release(w);
-      trace.add(step + ": client " + c + " gives up on #" + w.opId());
-    }
-  }
-
-  private void release(SimNode.Waiting<I> w) {
-    if (w.client() >= 0 && outstanding.get(w.client()) == w) {
-      outstanding.set(w.client(), null);
+      trace.add(step + ": client " + w.client() + " gives up on #" + w.opId());
     }
   }
 
   private void crash(SimNode<I> n) {
     trace.add(step + ": crash " + n.id);
     crashes++;
-    for (SimNode.Waiting<I> w : n.allWaiting()) {
-      unresolved.add(w);
-      release(w);
-    }
+    n.allWaiting().forEach(clients::giveUp);
     n.clearWaiting();
     n.raw = null;
     n.stateMachine = null;
@@ -614,7 +539,7 @@ public final class Simulation<I, O> {
       input = workload.nextOperation(random);
     }
     long opId = ++nextOpId;
-    long invokedAt = ++clock;
+    long invokedAt = clients.now();
     trace.add(step + ": liveness probe #" + opId + " " + input + " at " + leader.id);
     try {
       leader.waitingWrites.put(opId, new SimNode.Waiting<>(opId, -1, input, invokedAt));
