@@ -456,13 +456,9 @@ final class Leader {
     return true;
   }
 
+  /** Heartbeats carry the newest pending read's context, so a later round can confirm it. */
   void bcastHeartbeat() {
-    ByteString ctx = r.readOnly.lastPendingRequestCtx();
-    for (long peer : r.prs.progress().keySet()) {
-      if (peer != r.id) {
-        sendHeartbeat(peer, ctx);
-      }
-    }
+    bcastHeartbeatWithContext(r.readOnly.lastPendingRequestCtx());
   }
 
   private void sendHeartbeat(long to, ByteString ctx) {

@@ -223,11 +223,16 @@ public final class RawNode {
 
   /** Whether {@link #ready()} has anything to hand out. */
   public boolean hasReady() {
-    if (!raft.softState().equals(prevSoftState)) {
+    // Compared field by field: hasReady runs on every loop pass and should not allocate.
+    if (raft.lead != prevSoftState.leaderId() || raft.state != prevSoftState.role()) {
       return true;
     }
-    HardState hs = raft.hardState();
-    if (!hs.equals(HardState.getDefaultInstance()) && !hs.equals(prevHardState)) {
+    long commit = raft.raftLog.committed();
+    boolean hardStateEmpty = raft.term == 0 && raft.vote == 0 && commit == 0;
+    if (!hardStateEmpty
+        && (raft.term != prevHardState.getTerm()
+            || raft.vote != prevHardState.getVote()
+            || commit != prevHardState.getCommit())) {
       return true;
     }
     return raft.raftLog.hasPendingSnapshot()

@@ -94,7 +94,7 @@ final class Applier {
     if (e.getType() != EntryType.ENTRY_NORMAL || e.getData().isEmpty()) {
       return;
     }
-    ProposalEnvelope env = ProposalEnvelope.decode(e.getData().toByteArray());
+    ProposalEnvelope env = ProposalEnvelope.decode(e.getData());
     CompletableFuture<Object> f =
         env.origin() == nodeId ? proposals.remove(env.proposalId()) : null;
     try {

@@ -1,5 +1,6 @@
 package dev.raftboot.node;
 
+import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 
 /**
@@ -27,21 +28,19 @@ record ProposalEnvelope(long origin, long proposalId, byte[] command) {
   /**
    * @throws IllegalArgumentException if the bytes are not an envelope of a known version
    */
-  static ProposalEnvelope decode(byte[] data) {
-    if (data.length < HEADER || data[0] != VERSION) {
+  static ProposalEnvelope decode(ByteString data) {
+    if (data.size() < HEADER || data.byteAt(0) != VERSION) {
       throw new IllegalArgumentException(
           "not a proposal envelope (length "
-              + data.length
+              + data.size()
               + ", version byte "
-              + (data.length > 0 ? data[0] : -1)
+              + (data.isEmpty() ? -1 : data.byteAt(0))
               + ")");
     }
-    ByteBuffer b = ByteBuffer.wrap(data);
-    b.get();
-    long origin = b.getLong();
-    long id = b.getLong();
-    byte[] command = new byte[data.length - HEADER];
-    b.get(command);
-    return new ProposalEnvelope(origin, id, command);
+    ByteBuffer header = data.substring(1, HEADER).asReadOnlyByteBuffer();
+    long origin = header.getLong();
+    long id = header.getLong();
+    // The command is copied once, straight out of the entry.
+    return new ProposalEnvelope(origin, id, data.substring(HEADER).toByteArray());
   }
 }

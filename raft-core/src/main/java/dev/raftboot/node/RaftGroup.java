@@ -13,6 +13,7 @@ import dev.raftboot.core.Ready;
 import dev.raftboot.core.SnapshotStatus;
 import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
+import dev.raftboot.core.confchange.ConfChanges;
 import dev.raftboot.proto.ConfChange;
 import dev.raftboot.proto.ConfChangeSingle;
 import dev.raftboot.proto.ConfChangeType;
@@ -496,19 +497,14 @@ public final class RaftGroup implements AutoCloseable {
       cc =
           e.getType() == EntryType.ENTRY_CONF_CHANGE_V2
               ? ConfChangeV2.parseFrom(e.getData())
-              : ConfChangeV2.newBuilder()
-                  .addChanges(
-                      ConfChangeSingle.newBuilder()
-                          .setType(ConfChange.parseFrom(e.getData()).getType())
-                          .setNodeId(ConfChange.parseFrom(e.getData()).getNodeId()))
-                  .build();
+              : ConfChanges.toV2(ConfChange.parseFrom(e.getData()));
     } catch (InvalidProtocolBufferException ex) {
       throw new IllegalStateException(
           "group " + name() + ": committed entry " + e.getIndex() + " is not a conf change", ex);
     }
     confState = raw.applyConfChange(cc);
     if (!cc.getContext().isEmpty()) {
-      ProposalEnvelope env = ProposalEnvelope.decode(cc.getContext().toByteArray());
+      ProposalEnvelope env = ProposalEnvelope.decode(cc.getContext());
       if (env.origin() == nodeId) {
         CompletableFuture<ConfState> f = confChanges.remove(env.proposalId());
         if (f != null) {
