@@ -95,21 +95,27 @@ final class LocalCluster implements AutoCloseable {
     isolated.clear();
   }
 
-  /** Waits until exactly one node leads (and has been granted); returns it. */
+  /** Waits until a node that is not cut off leads (and has been granted); returns it. */
   long awaitLeader() {
+    Map<Long, RaftGroup> reachable = new TreeMap<>(groups);
+    reachable.keySet().removeAll(isolated);
+    return awaitLeader(reachable, "a leader");
+  }
+
+  /** Waits until one of {@code groups} (node id → group) leads; returns its node id. */
+  static long awaitLeader(Map<Long, RaftGroup> groups, String what) {
     long[] found = new long[1];
     await(
         () -> {
-          long leader = 0;
           for (Map.Entry<Long, RaftGroup> e : groups.entrySet()) {
-            if (!isolated.contains(e.getKey()) && e.getValue().isLeader()) {
-              leader = e.getKey();
+            if (e.getValue().isLeader()) {
+              found[0] = e.getKey();
+              return true;
             }
           }
-          found[0] = leader;
-          return leader != 0;
+          return false;
         },
-        "a leader");
+        what);
     return found[0];
   }
 

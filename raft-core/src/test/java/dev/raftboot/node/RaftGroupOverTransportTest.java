@@ -61,19 +61,7 @@ class RaftGroupOverTransportTest {
   }
 
   private long awaitLeader() {
-    long[] leader = new long[1];
-    LocalCluster.await(
-        () -> {
-          for (var e : groups.entrySet()) {
-            if (e.getValue().isLeader()) {
-              leader[0] = e.getKey();
-              return true;
-            }
-          }
-          return false;
-        },
-        "a leader");
-    return leader[0];
+    return LocalCluster.awaitLeader(groups, "a leader");
   }
 
   private void closeAll(List<? extends Transport> transports) {

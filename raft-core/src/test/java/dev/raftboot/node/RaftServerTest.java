@@ -64,19 +64,9 @@ class RaftServerTest {
   }
 
   private long leaderOf(String name) {
-    long[] leader = new long[1];
-    LocalCluster.await(
-        () -> {
-          for (long id : servers.keySet()) {
-            if (groups.get(name + id).isLeader()) {
-              leader[0] = id;
-              return true;
-            }
-          }
-          return false;
-        },
-        "a leader of " + name);
-    return leader[0];
+    Map<Long, RaftGroup> ofGroup = new TreeMap<>();
+    servers.keySet().forEach(id -> ofGroup.put(id, groups.get(name + id)));
+    return LocalCluster.awaitLeader(ofGroup, "a leader of " + name);
   }
 
   private void write(String name, int from, int to) throws Exception {
