@@ -155,4 +155,26 @@ class LeadershipTransferTest {
     net.propose(1, "b");
     assertThat(leader.appliedData()).containsExactly("a", "b");
   }
+
+  // A transferee demoted to learner mid-transfer can no longer lead: the transfer is aborted.
+  @Test
+  void transfereeDemotedMidTransferAbortsIt() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.isolate(3);
+    net.propose(1, "a");
+    TestNode leader = net.node(1);
+    leader.raw.transferLeader(3);
+    net.settle();
+    assertThat(leader.status().leadTransferee()).isEqualTo(3);
+    leader.raw.applyConfChange(
+        ConfChangeV2.newBuilder()
+            .addChanges(
+                ConfChangeSingle.newBuilder().setType(ConfChangeType.ADD_LEARNER_NODE).setNodeId(3))
+            .build());
+    assertThat(leader.status().leadTransferee()).isZero();
+    assertThat(leader.status().confState().getLearnersList()).containsExactly(3L);
+    net.propose(1, "b");
+    assertThat(leader.appliedData()).containsExactly("a", "b");
+  }
 }
