@@ -295,7 +295,8 @@ final class Leader {
     if (pr.match() < r.raftLog.lastIndex() || pr.state() == ProgressState.PROBE) {
       sendAppend(m.getFrom());
     }
-    if (r.readOnly.option() != ReadOnlyOption.SAFE || m.getContext().isEmpty()) {
+    if (m.getContext().isEmpty()) {
+      // Not an answer to a read round (none is pending when every read is lease-based).
       return;
     }
     Map<Long, Boolean> acks = r.readOnly.recvAck(m.getFrom(), m.getContext());
@@ -490,7 +491,13 @@ final class Leader {
   }
 
   private void confirmAndRespond(Message m) {
-    switch (r.readOnly.option()) {
+    // A lease read asked for by one request is honoured only where leases are sound: with
+    // check-quorum a leader steps down before its followers could elect another.
+    ReadOnlyOption option =
+        m.getLeaseRead() && r.config.checkQuorum()
+            ? ReadOnlyOption.LEASE_BASED
+            : r.readOnly.option();
+    switch (option) {
       case SAFE -> {
         r.readOnly.addRequest(r.raftLog.committed(), m);
         // The leader's own acknowledgement; a single-voter config would be answered here.

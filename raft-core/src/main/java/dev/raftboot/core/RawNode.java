@@ -193,10 +193,22 @@ public final class RawNode {
    * @throws ProposalDroppedException if no leader is known to ask
    */
   public void readIndex(byte[] requestCtx) {
+    readIndex(requestCtx, false);
+  }
+
+  /**
+   * Like {@link #readIndex(byte[])}; with {@code lease} the leader answers from its lease, without
+   * a heartbeat round, when it runs with check-quorum (otherwise it confirms the safe way). A lease
+   * read relies on bounded clock drift between nodes, as {@link ReadOnlyOption#LEASE_BASED} does.
+   *
+   * @throws ProposalDroppedException if no leader is known to ask
+   */
+  public void readIndex(byte[] requestCtx, boolean lease) {
     raft.step(
         Message.newBuilder()
             .setType(MessageType.MSG_READ_INDEX)
             .addEntries(Entry.newBuilder().setData(ByteString.copyFrom(requestCtx)))
+            .setLeaseRead(lease)
             .build());
   }
 

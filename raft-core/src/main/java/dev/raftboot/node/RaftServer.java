@@ -7,14 +7,17 @@ import dev.raftboot.storage.snapshot.SnapshotStore;
 import dev.raftboot.transport.GrpcTransport;
 import dev.raftboot.transport.GrpcTransportConfig;
 import dev.raftboot.transport.TempDirSnapshotSink;
+import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 /**
  * One node of a cluster, hosting many Raft groups: one RocksDB store, one gRPC transport, one
@@ -36,8 +39,9 @@ public final class RaftServer implements AutoCloseable {
   private final ExecutorService pool;
   private final ScheduledExecutorService timer;
   private final Map<String, RaftGroup> groups = new ConcurrentHashMap<>();
+  private boolean started;
 
-  private RaftServer(ServerConfig config) {
+  private RaftServer(ServerConfig config, Consumer<GrpcTransportConfig.Builder> transportSettings) {
     this.config = config;
     this.store = RocksDbStore.open(config.dataDir().resolve("raft"));
     GrpcTransportConfig.Builder transportConfig =
@@ -50,6 +54,7 @@ public final class RaftServer implements AutoCloseable {
     if (config.tls() != null) {
       transportConfig.tls(config.tls());
     }
+    transportSettings.accept(transportConfig);
     this.transport = new GrpcTransport(transportConfig.build(), binding);
     this.pool = Executors.newFixedThreadPool(config.threads(), daemon("raft-pool"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("raft-timer"));
@@ -57,17 +62,79 @@ public final class RaftServer implements AutoCloseable {
 
   /** Opens the store, starts serving peer traffic, and connects to the peers. */
   public static RaftServer start(ServerConfig config) {
-    RaftServer server = new RaftServer(config);
+    return create(config, transport -> {}).start();
+  }
+
+  /**
+   * Opens the store and prepares the transport without serving or connecting yet, so that a
+   * container can wire the server first and {@link #start()} it later.
+   *
+   * @param transportSettings adjusts the transport beyond {@code config} (limits, queues, or {@link
+   *     GrpcTransportConfig.Builder#externalServer serving on the application's gRPC server})
+   * @throws dev.raftboot.storage.StoreLockedException if another process has the data directory
+   *     open
+   */
+  public static RaftServer create(
+      ServerConfig config, Consumer<GrpcTransportConfig.Builder> transportSettings) {
+    return new RaftServer(config, transportSettings);
+  }
+
+  /**
+   * Starts serving peer traffic (unless the application's gRPC server does) and connects to the
+   * peers.
+   *
+   * @return this server
+   * @throws UncheckedIOException if the peer port cannot be bound (the store is closed then)
+   */
+  public synchronized RaftServer start() {
+    if (started) {
+      throw new IllegalStateException("server already started");
+    }
     try {
-      server.transport.start();
+      transport.start();
     } catch (IOException e) {
-      server.store.close();
+      store.close();
       throw new UncheckedIOException(
           "cannot serve peer traffic on " + config.bindHost() + ":" + config.port(), e);
     }
-    server.binding.attach(server.transport);
-    config.peers().forEach(server.transport::addPeer);
-    return server;
+    binding.attach(transport);
+    config.peers().forEach(transport::addPeer);
+    started = true;
+    return this;
+  }
+
+  /** The gRPC service of peer traffic, for an application that serves it on its own server. */
+  public ServerServiceDefinition peerService() {
+    return transport.peerService();
+  }
+
+  /** This server's node id. */
+  public long nodeId() {
+    return config.nodeId();
+  }
+
+  /**
+   * The open group {@code name}.
+   *
+   * @throws IllegalArgumentException if no group of that name is open on this server
+   */
+  public RaftGroup group(String name) {
+    RaftGroup group = groups.get(name);
+    if (group == null) {
+      throw new IllegalArgumentException(
+          "no group "
+              + name
+              + " is open on node "
+              + config.nodeId()
+              + "; open: "
+              + groups.keySet());
+    }
+    return group;
+  }
+
+  /** The names of the groups open on this server. */
+  public Set<String> groupNames() {
+    return Set.copyOf(groups.keySet());
   }
 
   /** The port peer traffic is served on. */

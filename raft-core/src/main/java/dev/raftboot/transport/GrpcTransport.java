@@ -6,6 +6,7 @@ import dev.raftboot.proto.MessageType;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.MetadataUtils;
@@ -47,6 +48,7 @@ public final class GrpcTransport implements Transport {
   private final ExecutorService clientExecutor;
   private final ScheduledExecutorService scheduler;
   private volatile Server server;
+  private boolean started;
   private volatile boolean closed;
 
   public GrpcTransport(GrpcTransportConfig config, TransportListener listener) {
@@ -66,8 +68,16 @@ public final class GrpcTransport implements Transport {
 
   @Override
   public synchronized void start() throws IOException {
-    if (server != null || closed) {
+    if (server != null || started || closed) {
       throw new IllegalStateException("transport already started or closed");
+    }
+    started = true;
+    if (config.externalServer()) {
+      log.info(
+          "node {}: peer traffic served by the application's gRPC server ({})",
+          config.nodeId(),
+          config.tls() == null ? "plaintext" : "TLS on outbound streams");
+      return;
     }
     long keepAliveNanos = config.keepAliveTime().toNanos();
     server =
@@ -79,10 +89,7 @@ public final class GrpcTransport implements Transport {
             // Peers ping at keepAliveTime; allow that (and a margin) instead of GOAWAY-ing them.
             .permitKeepAliveTime(keepAliveNanos / 2, TimeUnit.NANOSECONDS)
             .permitKeepAliveWithoutCalls(true)
-            .addService(
-                ServerInterceptors.intercept(
-                    new PeerService(config, groups, counters),
-                    new ClusterIdInterceptor(config.clusterId(), config.nodeId(), counters)))
+            .addService(peerService())
             .build()
             .start();
     log.info(
@@ -93,11 +100,23 @@ public final class GrpcTransport implements Transport {
         config.tls() == null ? "plaintext" : "TLS");
   }
 
+  /**
+   * The peer service with its cluster-id check, for an application that serves peer traffic on its
+   * own gRPC server (see {@link GrpcTransportConfig.Builder#externalServer}). Inbound messages are
+   * then limited by that server's settings.
+   */
+  public ServerServiceDefinition peerService() {
+    return ServerInterceptors.intercept(
+        new PeerService(config, groups, counters),
+        new ClusterIdInterceptor(config.clusterId(), config.nodeId(), counters));
+  }
+
   /** The port the server is bound to (the chosen one when configured with port 0). */
   public int port() {
     Server s = server;
     if (s == null) {
-      throw new IllegalStateException("transport not started");
+      throw new IllegalStateException(
+          "transport not started, or serving on the application's gRPC server");
     }
     return s.getPort();
   }

@@ -22,6 +22,7 @@ public final class GrpcTransportConfig {
   private final Duration maxBackoff;
   private final Duration keepAliveTime;
   private final SnapshotSink snapshotSink;
+  private final boolean externalServer;
 
   private GrpcTransportConfig(Builder b) {
     this.nodeId = b.nodeId;
@@ -38,6 +39,7 @@ public final class GrpcTransportConfig {
     this.maxBackoff = b.maxBackoff;
     this.keepAliveTime = b.keepAliveTime;
     this.snapshotSink = b.snapshotSink;
+    this.externalServer = b.externalServer;
   }
 
   public static Builder builder() {
@@ -113,6 +115,14 @@ public final class GrpcTransportConfig {
     return snapshotSink;
   }
 
+  /**
+   * Whether inbound peer traffic is served by a gRPC server the application runs (which then hosts
+   * {@link GrpcTransport#peerService()}) instead of a server of the transport's own.
+   */
+  public boolean externalServer() {
+    return externalServer;
+  }
+
   /** Builder of {@link GrpcTransportConfig}. */
   public static final class Builder {
     private long nodeId;
@@ -129,6 +139,7 @@ public final class GrpcTransportConfig {
     private Duration maxBackoff = Duration.ofSeconds(5);
     private Duration keepAliveTime = Duration.ofSeconds(30);
     private SnapshotSink snapshotSink;
+    private boolean externalServer;
 
     private Builder() {}
 
@@ -195,6 +206,16 @@ public final class GrpcTransportConfig {
 
     public Builder snapshotSink(SnapshotSink snapshotSink) {
       this.snapshotSink = snapshotSink;
+      return this;
+    }
+
+    /**
+     * Serve inbound traffic on the application's own gRPC server: {@link GrpcTransport#start()}
+     * then opens no port, and the application adds {@link GrpcTransport#peerService()} to its
+     * server. {@code bindHost} and {@code port} are ignored.
+     */
+    public Builder externalServer(boolean externalServer) {
+      this.externalServer = externalServer;
       return this;
     }
 

@@ -60,6 +60,47 @@ class ReadIndexTest {
     assertThat(n1.readStates).containsExactly(new ReadState(1, bytes("lease")));
   }
 
+  // A lease read asked for by one request, on a SAFE group with check-quorum: answered from the
+  // lease, from a follower too (the flag travels with the forwarded request), while other reads
+  // keep their heartbeat round.
+  @Test
+  void perRequestLeaseReadIsAnsweredWithoutAHeartbeatRound() {
+    Network net = Network.of(3, Network.defaults().checkQuorum(true));
+    net.campaign(1);
+    TestNode n1 = net.node(1);
+    n1.raw.readIndex(bytes("lease"), true);
+    assertThat(ofType(n1.drain(), MessageType.MSG_HEARTBEAT)).isEmpty();
+    assertThat(n1.readStates).containsExactly(new ReadState(1, bytes("lease")));
+
+    TestNode n2 = net.node(2);
+    n2.raw.readIndex(bytes("follower-lease"), true);
+    net.settle();
+    assertThat(n2.readStates).containsExactly(new ReadState(1, bytes("follower-lease")));
+
+    n1.readStates.clear();
+    n1.raw.readIndex(bytes("safe"));
+    List<Message> out = n1.drain();
+    assertThat(ofType(out, MessageType.MSG_HEARTBEAT)).hasSize(2);
+    assertThat(n1.readStates).isEmpty();
+    net.send(out);
+    assertThat(n1.readStates).containsExactly(new ReadState(1, bytes("safe")));
+  }
+
+  // Without check-quorum a leader cannot know its lease is sound: a lease request is confirmed the
+  // safe way.
+  @Test
+  void leaseReadWithoutCheckQuorumFallsBackToAHeartbeatRound() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    TestNode n1 = net.node(1);
+    n1.raw.readIndex(bytes("lease"), true);
+    List<Message> out = n1.drain();
+    assertThat(ofType(out, MessageType.MSG_HEARTBEAT)).hasSize(2);
+    assertThat(n1.readStates).isEmpty();
+    net.send(out);
+    assertThat(n1.readStates).containsExactly(new ReadState(1, bytes("lease")));
+  }
+
   // Thesis §6.4 step 1: a new leader does not know the latest commit index until it commits an
   // entry of its own term, so it holds reads until then.
   @Test
