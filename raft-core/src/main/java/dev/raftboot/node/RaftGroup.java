@@ -398,24 +398,38 @@ public final class RaftGroup implements AutoCloseable {
    * timeout and writes pause only for the hand-off. Then {@link #close()}.
    */
   public void close(Duration grace) {
+    handOffLeadership(grace);
+    close();
+  }
+
+  /**
+   * If this node leads, hands leadership to its most caught-up voter and waits (up to {@code
+   * grace}) until it has stepped down; the group keeps running as a follower. Used before a
+   * shutdown, while the node can still talk to its peers.
+   *
+   * @return whether this node is no longer the leader
+   */
+  public boolean handOffLeadership(Duration grace) {
     Status st = status;
-    if (st.role() == StateRole.LEADER) {
-      long target = mostCaughtUpVoter(st);
-      if (target != 0) {
-        log.info("group {}: handing leadership to {} before closing", name(), target);
-        transferLeadership(target);
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (status.role() == StateRole.LEADER && System.nanoTime() < deadline) {
-          try {
-            Thread.sleep(Math.max(1, options.tickInterval().toMillis() / 2));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-        }
+    if (st.role() != StateRole.LEADER) {
+      return true;
+    }
+    long target = mostCaughtUpVoter(st);
+    if (target == 0) {
+      return false;
+    }
+    log.info("group {}: handing leadership to {}", name(), target);
+    transferLeadership(target);
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (status.role() == StateRole.LEADER && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(Math.max(1, options.tickInterval().toMillis() / 2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
     }
-    close();
+    return status.role() != StateRole.LEADER;
   }
 
   private long mostCaughtUpVoter(Status st) {

@@ -1,0 +1,157 @@
+package dev.raftboot.spring.autoconfigure;
+
+import dev.raftboot.node.RaftServer;
+import dev.raftboot.spring.CommandCodecFactory;
+import dev.raftboot.spring.JacksonCommandCodecFactory;
+import dev.raftboot.spring.Leadership;
+import dev.raftboot.spring.RaftGroupOpenedListener;
+import dev.raftboot.spring.RaftRuntime;
+import dev.raftboot.spring.RaftTemplate;
+import dev.raftboot.storage.StoreLockedException;
+import dev.raftboot.transport.PeerAddress;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs this application as a node of a Raft cluster: a {@link RaftServer} configured from {@code
+ * raft.*}, a Raft group per {@link dev.raftboot.spring.RaftStateMachine} bean, the {@link
+ * RaftTemplate} and {@link Leadership} beans, and leadership events. Every bean backs off when the
+ * application defines its own; {@code raft.enabled=false} turns it all off.
+ */
+@AutoConfiguration(
+    afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+    beforeName = "org.springframework.boot.grpc.server.autoconfigure.GrpcServerAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "raft.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RaftProperties.class)
+@Import({
+  RaftAutoConfiguration.GrpcServerPeerTransport.class,
+  RaftAutoConfiguration.DedicatedPeerTransport.class
+})
+public class RaftAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  RaftNodeSettings raftNodeSettings(RaftProperties properties) {
+    return RaftNodeSettings.of(properties);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  RaftRuntime raftRuntime(
+      RaftServer server,
+      RaftNodeSettings settings,
+      ApplicationEventPublisher events,
+      ObjectProvider<RaftGroupOpenedListener> openedListeners) {
+    Map<Long, PeerAddress> addresses =
+        settings.members().values().stream().collect(Collectors.toMap(Member::id, Member::address));
+    return new RaftRuntime(
+        server,
+        addresses,
+        name ->
+            new RaftRuntime.GroupSetup(
+                settings.initialVoters(), settings.groupOptions(name), settings.raftConfig(name)),
+        events,
+        openedListeners.orderedStream().toList(),
+        settings.properties().getShutdownTransferTimeout());
+  }
+
+  @Bean
+  static RaftStateMachineRegistrar raftStateMachineRegistrar() {
+    return new RaftStateMachineRegistrar();
+  }
+
+  @Bean
+  RaftShutdownHandOff raftShutdownHandOff(RaftRuntime runtime) {
+    return new RaftShutdownHandOff(runtime);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  RaftTemplate raftTemplate(RaftRuntime runtime) {
+    return new RaftTemplate(runtime);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  Leadership raftLeadership(RaftRuntime runtime) {
+    return new Leadership(runtime);
+  }
+
+  /** Commands as JSON through the application's Jackson, when it has one. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(JsonMapper.class)
+  static class JacksonCodecConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    CommandCodecFactory raftCommandCodecFactory(ObjectProvider<JsonMapper> mapper) {
+      return new JacksonCommandCodecFactory(mapper.getIfAvailable(JsonMapper::new));
+    }
+  }
+
+  /**
+   * Peer traffic on the application's own gRPC server, when it runs one (it has gRPC services of
+   * its own and Spring Boot's gRPC server support is present and enabled).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.grpc.server.GrpcServerFactory")
+  @ConditionalOnBean(io.grpc.BindableService.class)
+  @ConditionalOnBooleanProperty(name = "spring.grpc.server.enabled", matchIfMissing = true)
+  @ConditionalOnBooleanProperty(name = "raft.transport.use-grpc-server", matchIfMissing = true)
+  static class GrpcServerPeerTransport {
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean
+    RaftServer raftServer(RaftNodeSettings settings) {
+      return createServer(settings, true);
+    }
+
+    @Bean
+    io.grpc.BindableService raftPeerService(RaftServer server) {
+      return server::peerService;
+    }
+  }
+
+  /** Peer traffic on a port of its own ({@code raft.transport.port}). */
+  @Configuration(proxyBeanMethods = false)
+  static class DedicatedPeerTransport {
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean
+    RaftServer raftServer(RaftNodeSettings settings) {
+      return createServer(settings, false);
+    }
+  }
+
+  /** The server is closed by {@link RaftRuntime#stop()}, never by the bean factory. */
+  static RaftServer createServer(RaftNodeSettings settings, boolean externalServer) {
+    RaftProperties p = settings.properties();
+    try {
+      return RaftServer.create(
+          settings.serverConfig(),
+          transport ->
+              transport
+                  .externalServer(externalServer)
+                  .maxInboundMessageBytes(
+                      (int)
+                          Math.min(
+                              Integer.MAX_VALUE,
+                              p.getTransport().getMaxInboundMessageSize().toBytes())));
+    } catch (StoreLockedException e) {
+      throw new RaftConfigurationException(
+          "raft.data-dir",
+          "the data directory " + p.getDataDir().toAbsolutePath() + " is in use: " + e.getMessage(),
+          "Stop the other process using it, or give this node its own raft.data-dir.",
+          e);
+    }
+  }
+}

@@ -1,0 +1,576 @@
+package dev.raftboot.spring.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of Raft Boot under {@code raft.}: who this node is, who its peers are, where its
+ * data lives, timing, snapshots, transport and TLS, and per-group overrides.
+ */
+@ConfigurationProperties(prefix = "raft")
+public class RaftProperties {
+
+  /** Whether Raft Boot runs at all; false turns the whole auto-configuration off. */
+  private boolean enabled = true;
+
+  /** This node's id: a positive number, unique in the cluster and never reused. */
+  private Long nodeId;
+
+  /**
+   * Identifies the cluster; traffic from nodes of another cluster is refused, so two clusters on
+   * one network never mix.
+   */
+  private String clusterId = "raft-boot";
+
+  /**
+   * The initial members as "id=host:port" entries (this node included), e.g.
+   * "1=10.0.0.1:7070,2=10.0.0.2:7070,3=10.0.0.3:7070". Used to bootstrap a new cluster and to reach
+   * the peers; empty means a single-node cluster of this node alone.
+   */
+  private List<String> members = new ArrayList<>();
+
+  /**
+   * The address peers reach this node at ("host:port"). Defaults to this node's entry in {@code
+   * raft.members}.
+   */
+  private String advertisedAddress;
+
+  /** Where the log (RocksDB) and snapshot files live; created if missing, must be writable. */
+  private Path dataDir = Path.of("raft-data");
+
+  /** Wall-clock length of one Raft tick. */
+  private Duration tickInterval = Duration.ofMillis(100);
+
+  /**
+   * Ticks without hearing from a leader before a follower starts an election (randomized in
+   * [election-ticks, 2 * election-ticks)). Must be greater than heartbeat-ticks.
+   */
+  private int electionTicks = 10;
+
+  /** Ticks between a leader's heartbeats. */
+  private int heartbeatTicks = 1;
+
+  /**
+   * Whether a node checks it could win (pre-vote) before disrupting the cluster with an election.
+   */
+  private boolean preVote = true;
+
+  /**
+   * Whether a leader steps down when it has not heard from a quorum for an election timeout;
+   * required for lease-based reads.
+   */
+  private boolean checkQuorum = true;
+
+  /**
+   * How linearizable reads confirm leadership: "safe" (a heartbeat round per batch of reads) or
+   * "lease-based" (the leader's lease; relies on bounded clock drift, needs check-quorum).
+   */
+  private ReadMode readMode = ReadMode.SAFE;
+
+  /** How long a proposal, read or membership change may wait for its answer. */
+  private Duration proposalTimeout = Duration.ofSeconds(5);
+
+  /** Unacknowledged append messages in flight to one follower. */
+  private int maxInflight = 256;
+
+  /** Largest append message sent to a follower (entries beyond it go in the next message). */
+  private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+  /** Threads shared by all groups' raft loops and appliers; 0 means one per available core. */
+  private int threads = 0;
+
+  /**
+   * How long a leader that shuts down waits for its leadership to pass to the most caught-up
+   * follower before it stops anyway.
+   */
+  private Duration shutdownTransferTimeout = Duration.ofSeconds(5);
+
+  private final Snapshot snapshot = new Snapshot();
+  private final Transport transport = new Transport();
+  private final Tls tls = new Tls();
+  private final Scheduler scheduler = new Scheduler();
+  private final Health health = new Health();
+  private final Actuator actuator = new Actuator();
+
+  /** Overrides of timing, reads and snapshots for one group, by group name. */
+  private Map<String, Group> groups = new LinkedHashMap<>();
+
+  /** How a linearizable read confirms that the node it asks still leads. */
+  public enum ReadMode {
+    /** A heartbeat round confirms leadership (thesis 6.4); no clock assumption. */
+    SAFE,
+    /** The leader's lease (thesis 6.4.1); faster, assumes bounded clock drift. */
+    LEASE_BASED
+  }
+
+  /** When a group snapshots its state machine and compacts its log. */
+  public static class Snapshot {
+    /** Applied entries between snapshots. */
+    private long everyEntries = 10_000;
+
+    /** Entries kept behind a snapshot, so slightly lagging followers catch up from the log. */
+    private long keepEntries = 1_000;
+
+    public long getEveryEntries() {
+      return everyEntries;
+    }
+
+    public void setEveryEntries(long everyEntries) {
+      this.everyEntries = everyEntries;
+    }
+
+    public long getKeepEntries() {
+      return keepEntries;
+    }
+
+    public void setKeepEntries(long keepEntries) {
+      this.keepEntries = keepEntries;
+    }
+  }
+
+  /** Where peer traffic is served. */
+  public static class Transport {
+    /**
+     * Port of the dedicated peer server. Unused when peer traffic is served on the application's
+     * gRPC server.
+     */
+    private int port = 7070;
+
+    /** Interface the dedicated peer server binds to. */
+    private String bindHost = "0.0.0.0";
+
+    /**
+     * Serve peer traffic on Spring Boot's gRPC server when the application runs one (then
+     * raft.advertised-address must name that server's port); false always uses a dedicated port.
+     */
+    private boolean useGrpcServer = true;
+
+    /** Largest peer message accepted; larger ones are refused and counted. */
+    private DataSize maxInboundMessageSize = DataSize.ofMegabytes(16);
+
+    public int getPort() {
+      return port;
+    }
+
+    public void setPort(int port) {
+      this.port = port;
+    }
+
+    public String getBindHost() {
+      return bindHost;
+    }
+
+    public void setBindHost(String bindHost) {
+      this.bindHost = bindHost;
+    }
+
+    public boolean isUseGrpcServer() {
+      return useGrpcServer;
+    }
+
+    public void setUseGrpcServer(boolean useGrpcServer) {
+      this.useGrpcServer = useGrpcServer;
+    }
+
+    public DataSize getMaxInboundMessageSize() {
+      return maxInboundMessageSize;
+    }
+
+    public void setMaxInboundMessageSize(DataSize maxInboundMessageSize) {
+      this.maxInboundMessageSize = maxInboundMessageSize;
+    }
+  }
+
+  /** TLS for peer traffic, from PEM files. */
+  public static class Tls {
+    /** Whether peer traffic uses TLS. */
+    private boolean enabled = false;
+
+    /** PEM certificate chain of this node, leaf first. */
+    private Path certificate;
+
+    /** PEM private key of the leaf certificate (unencrypted PKCS#8). */
+    private Path privateKey;
+
+    /** PEM CA certificates that peers' certificates must chain to. */
+    private Path trustCertificates;
+
+    /** Whether peers must present a trusted client certificate (mutual TLS). */
+    private boolean mutual = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Path getCertificate() {
+      return certificate;
+    }
+
+    public void setCertificate(Path certificate) {
+      this.certificate = certificate;
+    }
+
+    public Path getPrivateKey() {
+      return privateKey;
+    }
+
+    public void setPrivateKey(Path privateKey) {
+      this.privateKey = privateKey;
+    }
+
+    public Path getTrustCertificates() {
+      return trustCertificates;
+    }
+
+    public void setTrustCertificates(Path trustCertificates) {
+      this.trustCertificates = trustCertificates;
+    }
+
+    public boolean isMutual() {
+      return mutual;
+    }
+
+    public void setMutual(boolean mutual) {
+      this.mutual = mutual;
+    }
+  }
+
+  /** The replicated scheduler behind {@code @ScheduledOnce}. */
+  public static class Scheduler {
+    /** Whether {@code @ScheduledOnce} methods are scheduled. */
+    private boolean enabled = true;
+
+    /** Name of the Raft group that records slot claims and job history. */
+    private String group = "raft-scheduler";
+
+    /** Runs remembered per job in the replicated history. */
+    private int historySize = 20;
+
+    /** Most missed slots one job catches up at once under the ALL catch-up policy. */
+    private int maxCatchUp = 100;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getGroup() {
+      return group;
+    }
+
+    public void setGroup(String group) {
+      this.group = group;
+    }
+
+    public int getHistorySize() {
+      return historySize;
+    }
+
+    public void setHistorySize(int historySize) {
+      this.historySize = historySize;
+    }
+
+    public int getMaxCatchUp() {
+      return maxCatchUp;
+    }
+
+    public void setMaxCatchUp(int maxCatchUp) {
+      this.maxCatchUp = maxCatchUp;
+    }
+  }
+
+  /** The {@code raft} health contributor. */
+  public static class Health {
+    /** Applied-index lag behind the commit index above which a group reports OUT_OF_SERVICE. */
+    private long maxApplyLag = 1_000;
+
+    public long getMaxApplyLag() {
+      return maxApplyLag;
+    }
+
+    public void setMaxApplyLag(long maxApplyLag) {
+      this.maxApplyLag = maxApplyLag;
+    }
+  }
+
+  /** The {@code raft} actuator endpoint. */
+  public static class Actuator {
+    /**
+     * Whether the endpoint's write operations (membership changes, leadership transfer, snapshot)
+     * are allowed.
+     */
+    private boolean writeOperationsEnabled = false;
+
+    /**
+     * Role a caller needs for write operations when Spring Security is present; empty lets any
+     * authenticated caller.
+     */
+    private String writeRole = "RAFT_ADMIN";
+
+    public boolean isWriteOperationsEnabled() {
+      return writeOperationsEnabled;
+    }
+
+    public void setWriteOperationsEnabled(boolean writeOperationsEnabled) {
+      this.writeOperationsEnabled = writeOperationsEnabled;
+    }
+
+    public String getWriteRole() {
+      return writeRole;
+    }
+
+    public void setWriteRole(String writeRole) {
+      this.writeRole = writeRole;
+    }
+  }
+
+  /** Settings of one group that override the node-wide ones; unset values inherit. */
+  public static class Group {
+    /** Ticks before a follower of this group starts an election. */
+    private Integer electionTicks;
+
+    /** Ticks between heartbeats of this group's leader. */
+    private Integer heartbeatTicks;
+
+    /** How this group's linearizable reads confirm leadership. */
+    private ReadMode readMode;
+
+    /** How long this group's operations may wait for their answer. */
+    private Duration proposalTimeout;
+
+    /** Applied entries between this group's snapshots. */
+    private Long snapshotEveryEntries;
+
+    /** Entries this group keeps behind a snapshot. */
+    private Long snapshotKeepEntries;
+
+    public Integer getElectionTicks() {
+      return electionTicks;
+    }
+
+    public void setElectionTicks(Integer electionTicks) {
+      this.electionTicks = electionTicks;
+    }
+
+    public Integer getHeartbeatTicks() {
+      return heartbeatTicks;
+    }
+
+    public void setHeartbeatTicks(Integer heartbeatTicks) {
+      this.heartbeatTicks = heartbeatTicks;
+    }
+
+    public ReadMode getReadMode() {
+      return readMode;
+    }
+
+    public void setReadMode(ReadMode readMode) {
+      this.readMode = readMode;
+    }
+
+    public Duration getProposalTimeout() {
+      return proposalTimeout;
+    }
+
+    public void setProposalTimeout(Duration proposalTimeout) {
+      this.proposalTimeout = proposalTimeout;
+    }
+
+    public Long getSnapshotEveryEntries() {
+      return snapshotEveryEntries;
+    }
+
+    public void setSnapshotEveryEntries(Long snapshotEveryEntries) {
+      this.snapshotEveryEntries = snapshotEveryEntries;
+    }
+
+    public Long getSnapshotKeepEntries() {
+      return snapshotKeepEntries;
+    }
+
+    public void setSnapshotKeepEntries(Long snapshotKeepEntries) {
+      this.snapshotKeepEntries = snapshotKeepEntries;
+    }
+  }
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public Long getNodeId() {
+    return nodeId;
+  }
+
+  public void setNodeId(Long nodeId) {
+    this.nodeId = nodeId;
+  }
+
+  public String getClusterId() {
+    return clusterId;
+  }
+
+  public void setClusterId(String clusterId) {
+    this.clusterId = clusterId;
+  }
+
+  public List<String> getMembers() {
+    return members;
+  }
+
+  public void setMembers(List<String> members) {
+    this.members = members;
+  }
+
+  public String getAdvertisedAddress() {
+    return advertisedAddress;
+  }
+
+  public void setAdvertisedAddress(String advertisedAddress) {
+    this.advertisedAddress = advertisedAddress;
+  }
+
+  public Path getDataDir() {
+    return dataDir;
+  }
+
+  public void setDataDir(Path dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  public Duration getTickInterval() {
+    return tickInterval;
+  }
+
+  public void setTickInterval(Duration tickInterval) {
+    this.tickInterval = tickInterval;
+  }
+
+  public int getElectionTicks() {
+    return electionTicks;
+  }
+
+  public void setElectionTicks(int electionTicks) {
+    this.electionTicks = electionTicks;
+  }
+
+  public int getHeartbeatTicks() {
+    return heartbeatTicks;
+  }
+
+  public void setHeartbeatTicks(int heartbeatTicks) {
+    this.heartbeatTicks = heartbeatTicks;
+  }
+
+  public boolean isPreVote() {
+    return preVote;
+  }
+
+  public void setPreVote(boolean preVote) {
+    this.preVote = preVote;
+  }
+
+  public boolean isCheckQuorum() {
+    return checkQuorum;
+  }
+
+  public void setCheckQuorum(boolean checkQuorum) {
+    this.checkQuorum = checkQuorum;
+  }
+
+  public ReadMode getReadMode() {
+    return readMode;
+  }
+
+  public void setReadMode(ReadMode readMode) {
+    this.readMode = readMode;
+  }
+
+  public Duration getProposalTimeout() {
+    return proposalTimeout;
+  }
+
+  public void setProposalTimeout(Duration proposalTimeout) {
+    this.proposalTimeout = proposalTimeout;
+  }
+
+  public int getMaxInflight() {
+    return maxInflight;
+  }
+
+  public void setMaxInflight(int maxInflight) {
+    this.maxInflight = maxInflight;
+  }
+
+  public DataSize getMaxMessageSize() {
+    return maxMessageSize;
+  }
+
+  public void setMaxMessageSize(DataSize maxMessageSize) {
+    this.maxMessageSize = maxMessageSize;
+  }
+
+  public int getThreads() {
+    return threads;
+  }
+
+  public void setThreads(int threads) {
+    this.threads = threads;
+  }
+
+  public Duration getShutdownTransferTimeout() {
+    return shutdownTransferTimeout;
+  }
+
+  public void setShutdownTransferTimeout(Duration shutdownTransferTimeout) {
+    this.shutdownTransferTimeout = shutdownTransferTimeout;
+  }
+
+  public Map<String, Group> getGroups() {
+    return groups;
+  }
+
+  public void setGroups(Map<String, Group> groups) {
+    this.groups = groups;
+  }
+
+  public Snapshot getSnapshot() {
+    return snapshot;
+  }
+
+  public Transport getTransport() {
+    return transport;
+  }
+
+  public Tls getTls() {
+    return tls;
+  }
+
+  public Scheduler getScheduler() {
+    return scheduler;
+  }
+
+  public Health getHealth() {
+    return health;
+  }
+
+  public Actuator getActuator() {
+    return actuator;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.raftboot.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Each invalid configuration fails start-up with a report naming the property and the fix. */
+class RaftConfigurationFailureTest {
+  @TempDir static Path dir;
+
+  static List<Arguments> invalidConfigurations() throws Exception {
+    Path file = Files.createTempFile("not-a-dir", ".txt");
+    List<Arguments> cases = new ArrayList<>();
+    cases.add(Arguments.of(List.of(), "'raft.node-id'", "no node id"));
+    cases.add(Arguments.of(List.of("raft.node-id=-3"), "'raft.node-id'", "positive"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=4", "raft.members=1=127.0.0.1:1,2=127.0.0.1:2"),
+            "'raft.members'",
+            "not among the members"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.members=1=127.0.0.1:1,1=127.0.0.1:2"),
+            "'raft.members'",
+            "appears more than once"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.members=1-127.0.0.1:1"),
+            "'raft.members'",
+            "not of the form id=host:port"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.election-ticks=2", "raft.heartbeat-ticks=2"),
+            "'raft.election-ticks'",
+            "greater than heartbeat-ticks"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.groups.counter.election-ticks=1"),
+            "'raft.groups.counter.election-ticks'",
+            "greater than heartbeat-ticks"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.data-dir=" + file.resolve("sub")),
+            "'raft.data-dir'",
+            "cannot create"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.tls.enabled=true"),
+            "'raft.tls.certificate'",
+            "no file is set"));
+    cases.add(
+        Arguments.of(
+            List.of(
+                "raft.node-id=1",
+                "raft.tls.enabled=true",
+                "raft.tls.certificate=/nonexistent/node.crt"),
+            "'raft.tls.certificate'",
+            "does not exist"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.check-quorum=false", "raft.read-mode=lease-based"),
+            "'raft.read-mode'",
+            "need check-quorum"));
+    return cases;
+  }
+
+  @ParameterizedTest(name = "{1}: {2}")
+  @MethodSource("invalidConfigurations")
+  void failsStartUpNamingTheProperty(List<String> properties, String property, String problem) {
+    List<String> all = new ArrayList<>(properties);
+    all.add("raft.transport.port=0");
+    if (all.stream().noneMatch(p -> p.startsWith("raft.data-dir"))) {
+      all.add("raft.data-dir=" + dir);
+    }
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(JacksonAutoConfiguration.class, RaftAutoConfiguration.class))
+        .withUserConfiguration(CounterConfig.class)
+        .withPropertyValues(all.toArray(String[]::new))
+        .run(
+            ctx -> {
+              assertThat(ctx).hasFailed();
+              FailureAnalysis analysis =
+                  new RaftConfigurationFailureAnalyzer().analyze(ctx.getStartupFailure());
+              assertThat(analysis).as("failure analysis").isNotNull();
+              assertThat(analysis.getDescription()).contains(property).contains(problem);
+              assertThat(analysis.getAction()).isNotBlank();
+            });
+  }
+
+  @Test
+  void twoBeansForOneGroupFailStartUp() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(JacksonAutoConfiguration.class, RaftAutoConfiguration.class))
+        .withUserConfiguration(TwoCounters.class)
+        .withPropertyValues("raft.node-id=1", "raft.transport.port=0", "raft.data-dir=" + dir)
+        .run(
+            ctx -> {
+              FailureAnalysis analysis =
+                  new RaftConfigurationFailureAnalyzer().analyze(ctx.getStartupFailure());
+              assertThat(analysis.getDescription())
+                  .contains("@RaftStateMachine(\"counter\")")
+                  .contains("two beans define the Raft group 'counter'");
+            });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class CounterConfig {
+    @Bean
+    CounterStateMachine counter() {
+      return new CounterStateMachine();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class TwoCounters {
+    @Bean
+    CounterStateMachine counter() {
+      return new CounterStateMachine();
+    }
+
+    @Bean
+    CounterStateMachine otherCounter() {
+      return new CounterStateMachine();
+    }
+  }
+}
