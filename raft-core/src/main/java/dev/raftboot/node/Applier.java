@@ -5,6 +5,9 @@ import dev.raftboot.proto.Entry;
 import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.Snapshot;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,7 @@ final class Applier {
   private final Map<Long, CompletableFuture<Object>> proposals;
   private final long snapshotEvery;
   private final Consumer<TakenSnapshot> onSnapshot;
+  private final SessionTable sessions;
 
   // Touched only on the apply executor.
   private long applied;
@@ -50,6 +54,7 @@ final class Applier {
       Executor pool,
       ConcurrentHashMap<Long, CompletableFuture<Object>> proposals,
       long snapshotEvery,
+      SessionPolicy sessionPolicy,
       long startIndex,
       ConfState startConfState,
       Consumer<TakenSnapshot> onSnapshot) {
@@ -60,6 +65,7 @@ final class Applier {
     this.proposals = proposals;
     this.snapshotEvery = snapshotEvery;
     this.onSnapshot = onSnapshot;
+    this.sessions = new SessionTable(sessionPolicy);
     this.applied = startIndex;
     this.appliedIndex = startIndex;
     this.lastSnapshotIndex = startIndex;
@@ -97,21 +103,76 @@ final class Applier {
     ProposalEnvelope env = ProposalEnvelope.decode(e.getData());
     CompletableFuture<Object> f =
         env.origin() == nodeId ? proposals.remove(env.proposalId()) : null;
+    sessions.advanceClock(env.proposedAtMillis());
+    switch (env.kind()) {
+      case COMMAND -> answer(f, applyCommand(e.getIndex(), env.command()), env);
+      case OPEN_SESSION -> {
+        sessions.open(e.getIndex());
+        appliedIndex = applied;
+        answer(f, new SessionOutcome.Value(e.getIndex()), env);
+      }
+      case SESSION_COMMAND -> applySessionCommand(e.getIndex(), env, f);
+    }
+  }
+
+  /** At most once per (client, sequence): a request applied before is answered from the table. */
+  private void applySessionCommand(long index, ProposalEnvelope env, CompletableFuture<Object> f) {
+    SessionTable.Check check = sessions.check(env.clientId(), env.sequence());
+    switch (check.verdict()) {
+      case NEW -> {
+        SessionOutcome outcome = applyCommand(index, env.command());
+        sessions.record(env.clientId(), env.sequence(), outcome);
+        answer(f, outcome, env);
+      }
+      case DUPLICATE -> {
+        appliedIndex = applied;
+        answer(f, check.outcome(), env);
+      }
+      case EXPIRED -> {
+        appliedIndex = applied;
+        fail(f, new SessionExpiredException(group, env.clientId(), env.sequence()));
+      }
+      case STALE -> {
+        appliedIndex = applied;
+        fail(
+            f,
+            new StaleRequestException(group, env.clientId(), env.sequence(), check.lastApplied()));
+      }
+    }
+  }
+
+  private SessionOutcome applyCommand(long index, byte[] command) {
     try {
-      Object result = stateMachine.apply(e.getIndex(), env.command());
+      Object result = stateMachine.apply(index, command);
       // Visible before the proposer hears back: after propose().get(), appliedIndex() covers it.
       appliedIndex = applied;
-      if (f != null) {
-        f.complete(result);
-      }
+      return new SessionOutcome.Value(result);
     } catch (RuntimeException ex) {
       appliedIndex = applied;
       // Every node applies the same command and fails the same way: the state machine decides
       // whether that leaves it consistent. The proposer learns of the failure.
-      log.warn("group {}: state machine failed to apply entry {}", group, e.getIndex(), ex);
-      if (f != null) {
-        f.completeExceptionally(ex);
-      }
+      log.warn("group {}: state machine failed to apply entry {}", group, index, ex);
+      return new SessionOutcome.Failed(ex);
+    }
+  }
+
+  private void answer(CompletableFuture<Object> f, SessionOutcome outcome, ProposalEnvelope env) {
+    if (f == null) {
+      return;
+    }
+    if (outcome instanceof SessionOutcome.Value v) {
+      f.complete(v.result());
+    } else if (outcome instanceof SessionOutcome.Failed failed) {
+      f.completeExceptionally(failed.error());
+    } else {
+      f.completeExceptionally(
+          new ResultUnavailableException(group, env.clientId(), env.sequence()));
+    }
+  }
+
+  private static void fail(CompletableFuture<Object> f, RuntimeException e) {
+    if (f != null) {
+      f.completeExceptionally(e);
     }
   }
 
@@ -119,13 +180,25 @@ final class Applier {
   void restore(Snapshot snapshot) {
     executor.execute(
         () -> {
-          stateMachine.restore(snapshot.getData().newInput());
+          restoreImage(snapshot.getData().newInput());
           applied = snapshot.getMetadata().getIndex();
           appliedIndex = applied;
           lastSnapshotIndex = applied;
           confState = snapshot.getMetadata().getConfState();
           releaseReads();
         });
+  }
+
+  /**
+   * Replaces the session table and the state machine with a group image; called directly (before
+   * the applier runs anything) for the snapshot a group starts from.
+   */
+  void restoreImage(InputStream image) {
+    try {
+      GroupImage.read(image, sessions, stateMachine);
+    } catch (IOException e) {
+      throw new UncheckedIOException("group " + group + ": cannot restore from snapshot", e);
+    }
   }
 
   /** Completes {@code f} once the state machine has applied {@code index}. */
@@ -153,7 +226,11 @@ final class Applier {
       return;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    stateMachine.snapshot(out);
+    try {
+      GroupImage.write(out, sessions, stateMachine);
+    } catch (IOException e) {
+      throw new UncheckedIOException("group " + group + ": cannot write a snapshot", e);
+    }
     lastSnapshotIndex = applied;
     onSnapshot.accept(new TakenSnapshot(applied, confState, out.toByteArray()));
   }

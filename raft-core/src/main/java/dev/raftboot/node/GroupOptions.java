@@ -1,6 +1,7 @@
 package dev.raftboot.node;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Runtime settings of one group.
@@ -11,15 +12,28 @@ import java.time.Duration;
  * @param snapshotEvery applied entries between state-machine snapshots (then the log is compacted)
  * @param keepEntries entries kept behind a snapshot, so slightly lagging followers catch up from
  *     the log rather than from a snapshot
+ * @param sessions bounds of the client-session table (replicated state: the same on every node)
  */
 public record GroupOptions(
     String name,
     Duration tickInterval,
     Duration proposalTimeout,
     long snapshotEvery,
-    long keepEntries) {
+    long keepEntries,
+    SessionPolicy sessions) {
+
+  /** Options with {@link SessionPolicy#defaults()}. */
+  public GroupOptions(
+      String name,
+      Duration tickInterval,
+      Duration proposalTimeout,
+      long snapshotEvery,
+      long keepEntries) {
+    this(name, tickInterval, proposalTimeout, snapshotEvery, keepEntries, SessionPolicy.defaults());
+  }
 
   public GroupOptions {
+    Objects.requireNonNull(sessions, "GroupOptions.sessions");
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("GroupOptions.name must not be blank");
     }
@@ -35,7 +49,15 @@ public record GroupOptions(
     }
   }
 
-  /** 100 ms ticks, 5 s timeouts, a snapshot every 10,000 entries keeping 1,000. */
+  /** The same options with another session policy. */
+  public GroupOptions withSessions(SessionPolicy policy) {
+    return new GroupOptions(
+        name, tickInterval, proposalTimeout, snapshotEvery, keepEntries, policy);
+  }
+
+  /**
+   * 100 ms ticks, 5 s timeouts, a snapshot every 10,000 entries keeping 1,000, default sessions.
+   */
   public static GroupOptions defaults(String name) {
     return new GroupOptions(name, Duration.ofMillis(100), Duration.ofSeconds(5), 10_000, 1_000);
   }

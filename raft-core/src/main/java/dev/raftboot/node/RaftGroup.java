@@ -108,9 +108,6 @@ public final class RaftGroup implements AutoCloseable {
     this.notifications = new SerialExecutor(pool);
     Snapshot snap = storage.logStorage().snapshot(0);
     long snapIndex = snap.getMetadata().getIndex();
-    if (snapIndex > 0) {
-      stateMachine.restore(snap.getData().newInput());
-    }
     this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), storage.logStorage());
     this.confState = raw.status().confState();
     this.status = raw.status();
@@ -122,9 +119,13 @@ public final class RaftGroup implements AutoCloseable {
             pool,
             proposals,
             options.snapshotEvery(),
+            options.sessions(),
             snapIndex,
             confState,
             taken -> loop.execute(() -> recordSnapshot(taken)));
+    if (snapIndex > 0) {
+      applier.restoreImage(snap.getData().newInput());
+    }
   }
 
   public String name() {
@@ -177,6 +178,46 @@ public final class RaftGroup implements AutoCloseable {
    * GroupClosedException}.
    */
   public CompletableFuture<Object> propose(byte[] command) {
+    long id = nextId.incrementAndGet();
+    return submit(
+        id, ProposalEnvelope.command(nodeId, id, System.currentTimeMillis(), command).encode());
+  }
+
+  /**
+   * Proposes a command of a client session, applied at most once: if {@code request} (same client,
+   * same sequence) was applied before — proposed on any node, in any term — the future completes
+   * with the result of that first application and the state machine is not called again. Retry a
+   * request that failed with {@link ProposalTimeoutException}, {@link NotLeaderException} or {@link
+   * GroupClosedException} with the same {@code request}, here or on another node.
+   *
+   * <p>Results are remembered in memory as returned. A snapshot carries results that are null,
+   * {@code byte[]}, {@code String}, {@code Boolean}, {@code Long} or {@code Integer}; any other
+   * result, and a failure of {@code apply}, is answered after a restart (or on a node that caught
+   * up from a snapshot) with {@link ResultUnavailableException} — applied once, result not kept.
+   *
+   * <p>Fails, without applying, with {@link SessionExpiredException} when the session is unknown
+   * and with {@link StaleRequestException} when the request is older than the session's latest and
+   * its outcome is no longer remembered; otherwise as {@link #propose(byte[])}.
+   */
+  public CompletableFuture<Object> propose(byte[] command, ClientRequest request) {
+    long id = nextId.incrementAndGet();
+    return submit(
+        id,
+        ProposalEnvelope.sessionCommand(nodeId, id, System.currentTimeMillis(), request, command)
+            .encode());
+  }
+
+  /**
+   * Opens a client session through the log; completes once it is applied here. Its id is the log
+   * index of the opening entry, the same on every node. Fails as {@link #propose(byte[])}.
+   */
+  public CompletableFuture<ClientSession> openSession() {
+    long id = nextId.incrementAndGet();
+    return submit(id, ProposalEnvelope.openSession(nodeId, id, System.currentTimeMillis()).encode())
+        .thenApply(index -> ClientSession.opened((Long) index));
+  }
+
+  private CompletableFuture<Object> submit(long id, byte[] data) {
     CompletableFuture<Object> f = new CompletableFuture<>();
     long started = System.nanoTime();
     stats.proposals.increment();
@@ -188,8 +229,6 @@ public final class RaftGroup implements AutoCloseable {
             stats.proposalsFailed.increment();
           }
         });
-    long id = nextId.incrementAndGet();
-    byte[] data = new ProposalEnvelope(nodeId, id, command).encode();
     loop.execute(
         () -> {
           if (closed) {
@@ -282,7 +321,10 @@ public final class RaftGroup implements AutoCloseable {
     long id = nextId.incrementAndGet();
     ConfChangeV2 cc =
         change.toBuilder()
-            .setContext(ByteString.copyFrom(new ProposalEnvelope(nodeId, id, new byte[0]).encode()))
+            .setContext(
+                ByteString.copyFrom(
+                    ProposalEnvelope.command(nodeId, id, System.currentTimeMillis(), new byte[0])
+                        .encode()))
             .build();
     loop.execute(
         () -> {

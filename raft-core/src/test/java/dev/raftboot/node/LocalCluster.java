@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Groups of one cluster in one JVM, connected by a router that can cut nodes off. */
 final class LocalCluster implements AutoCloseable {
@@ -23,14 +24,30 @@ final class LocalCluster implements AutoCloseable {
   final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1);
   final TreeMap<Long, RaftGroup> groups = new TreeMap<>();
   final TreeMap<Long, KvStateMachine> machines = new TreeMap<>();
+
+  /** Every node's current state machine, whatever its type. */
+  final TreeMap<Long, StateMachine> stateMachines = new TreeMap<>();
+
   final TreeMap<Long, MemoryGroupStorage> storages = new TreeMap<>();
   private final Set<Long> isolated = ConcurrentHashMap.newKeySet();
   private final GroupOptions options;
   private final RaftConfig.Builder config;
+  private final Supplier<StateMachine> newStateMachine;
 
   LocalCluster(int voters, int learners, GroupOptions options, RaftConfig.Builder config) {
+    this(voters, learners, options, config, KvStateMachine::new);
+  }
+
+  /** A cluster whose nodes run state machines from {@code newStateMachine}. */
+  LocalCluster(
+      int voters,
+      int learners,
+      GroupOptions options,
+      RaftConfig.Builder config,
+      Supplier<StateMachine> newStateMachine) {
     this.options = options;
     this.config = config;
+    this.newStateMachine = newStateMachine;
     ConfState.Builder cs = ConfState.newBuilder();
     for (long id = 1; id <= voters; id++) {
       cs.addVoters(id);
@@ -54,7 +71,7 @@ final class LocalCluster implements AutoCloseable {
 
   /** Starts (or restarts) node {@code id} from its storage, with a fresh state machine. */
   RaftGroup start(long id) {
-    KvStateMachine sm = new KvStateMachine();
+    StateMachine sm = newStateMachine.get();
     RaftGroup g =
         new RaftGroup(
             options,
@@ -64,7 +81,10 @@ final class LocalCluster implements AutoCloseable {
             msgs -> route(id, msgs),
             pool,
             timer);
-    machines.put(id, sm);
+    stateMachines.put(id, sm);
+    if (sm instanceof KvStateMachine kv) {
+      machines.put(id, kv);
+    }
     groups.put(id, g);
     g.start();
     return g;
@@ -89,6 +109,22 @@ final class LocalCluster implements AutoCloseable {
 
   void isolate(long id) {
     isolated.add(id);
+  }
+
+  /**
+   * Stops node {@code id} as a crash would: nothing is handed over, traffic to and from it is
+   * dropped until {@link #restart}.
+   */
+  void crash(long id) {
+    isolated.add(id);
+    groups.get(id).close();
+  }
+
+  /** Starts a crashed node again from its storage, with a fresh state machine. */
+  RaftGroup restart(long id) {
+    RaftGroup g = start(id);
+    isolated.remove(id);
+    return g;
   }
 
   void heal() {
