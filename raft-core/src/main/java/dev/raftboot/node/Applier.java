@@ -221,10 +221,27 @@ final class Applier {
     }
   }
 
+  /**
+   * Takes a snapshot once everything handed over so far is applied, whatever the policy says (a
+   * leader needs one for a follower). Nothing is taken when nothing was applied since the last.
+   */
+  void snapshotNow() {
+    executor.execute(
+        () -> {
+          if (applied > lastSnapshotIndex) {
+            takeSnapshot();
+          }
+        });
+  }
+
   private void maybeSnapshot() {
     if (applied - lastSnapshotIndex < snapshotEvery) {
       return;
     }
+    takeSnapshot();
+  }
+
+  private void takeSnapshot() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       GroupImage.write(out, sessions, stateMachine);

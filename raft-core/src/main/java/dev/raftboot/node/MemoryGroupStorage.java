@@ -4,6 +4,8 @@ import dev.raftboot.core.LogStorage;
 import dev.raftboot.core.MemoryLogStorage;
 import dev.raftboot.core.Ready;
 import dev.raftboot.proto.ConfState;
+import dev.raftboot.proto.Entry;
+import java.util.List;
 
 /** {@link GroupStorage} in memory: for tests and for groups whose state need not survive. */
 public final class MemoryGroupStorage implements GroupStorage {
@@ -13,9 +15,19 @@ public final class MemoryGroupStorage implements GroupStorage {
     this.storage = storage;
   }
 
-  /** A new group whose initial voters are {@code initial}. */
+  /**
+   * A new group whose initial members are {@code initial}, written as the first entries of its log
+   * as {@link RocksDbGroupStorage#bootstrapIfEmpty} does; an empty {@code initial} makes a node
+   * that joins an existing group.
+   */
   public static MemoryGroupStorage bootstrap(ConfState initial) {
-    return new MemoryGroupStorage(new MemoryLogStorage(initial));
+    MemoryLogStorage storage = new MemoryLogStorage(ConfState.getDefaultInstance());
+    if (!initial.equals(ConfState.getDefaultInstance())) {
+      List<Entry> entries = InitialConfiguration.entries(initial);
+      storage.append(entries);
+      storage.setHardState(InitialConfiguration.hardState(entries));
+    }
+    return new MemoryGroupStorage(storage);
   }
 
   @Override

@@ -37,11 +37,17 @@ public final class RocksDbGroupStorage implements GroupStorage {
     this.snapshots = snapshots;
   }
 
-  /** Storage for a group that is new when {@code raftLog} is empty: bootstraps it with voters. */
+  /**
+   * Storage for a group that is new when {@code raftLog} is empty: writes its initial members as
+   * the first, committed entries of its log (see {@link InitialConfiguration}). With an empty
+   * {@code initial} nothing is written: the node joins an existing group, waiting with an empty
+   * configuration until a leader replicates to it.
+   */
   public static RocksDbGroupStorage bootstrapIfEmpty(
       RocksDbLogStorage raftLog, SnapshotStore snapshots, ConfState initial) {
-    if (raftLog.isEmpty()) {
-      raftLog.bootstrap(initial);
+    if (raftLog.isEmpty() && !initial.equals(ConfState.getDefaultInstance())) {
+      List<Entry> entries = InitialConfiguration.entries(initial);
+      raftLog.persist(InitialConfiguration.hardState(entries), entries, null);
     }
     return new RocksDbGroupStorage(raftLog, snapshots);
   }

@@ -131,13 +131,14 @@ class GroupCommitTest {
       // so that replication to it streams.
       group.campaign();
       pool.runAll();
+      long term = group.status().term();
       group.receive(
           List.of(
               Message.newBuilder()
                   .setType(MessageType.MSG_REQUEST_VOTE_RESPONSE)
                   .setFrom(2)
                   .setTo(1)
-                  .setTerm(1)
+                  .setTerm(term)
                   .build()));
       pool.runAll();
       assertThat(group.status().role()).isEqualTo(StateRole.LEADER);
@@ -147,8 +148,8 @@ class GroupCommitTest {
                   .setType(MessageType.MSG_APPEND_RESPONSE)
                   .setFrom(2)
                   .setTo(1)
-                  .setTerm(1)
-                  .setIndex(1)
+                  .setTerm(term)
+                  .setIndex(group.status().lastIndex())
                   .build()));
       pool.runAll();
       sent.clear();
