@@ -11,11 +11,11 @@ import dev.raftboot.core.RawNode;
 import dev.raftboot.core.ReadState;
 import dev.raftboot.core.Ready;
 import dev.raftboot.core.SnapshotStatus;
+import dev.raftboot.core.SoftState;
 import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
 import dev.raftboot.core.confchange.ConfChanges;
 import dev.raftboot.proto.ConfChange;
-import dev.raftboot.proto.ConfChangeSingle;
 import dev.raftboot.proto.ConfChangeType;
 import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.ConfState;
@@ -23,6 +23,7 @@ import dev.raftboot.proto.Entry;
 import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.Snapshot;
+import dev.raftboot.transport.PeerAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,8 @@ public final class RaftGroup implements AutoCloseable {
   private final SerialExecutor notifications;
   private final ScheduledExecutorService timer;
   private final Applier applier;
+  private final Membership membership;
+  private final OnDemandSnapshots snapshots;
 
   /**
    * Proposal ids start from the wall clock so that ids of a restarted node never match entries its
@@ -79,6 +82,7 @@ public final class RaftGroup implements AutoCloseable {
   private final Map<Long, CompletableFuture<ConfState>> confChanges = new HashMap<>();
   private ConfState confState;
   private StateRole role = StateRole.FOLLOWER;
+  private long term;
   private long grantedTerm = -1;
   private boolean flushScheduled;
   private boolean closed;
@@ -105,12 +109,16 @@ public final class RaftGroup implements AutoCloseable {
     this.sender = sender;
     this.timer = timer;
     this.loop = new SerialExecutor(pool);
+    this.membership = new Membership(this, options, timer);
     this.notifications = new SerialExecutor(pool);
     Snapshot snap = storage.logStorage().snapshot(0);
     long snapIndex = snap.getMetadata().getIndex();
-    this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), storage.logStorage());
+    this.snapshots =
+        new OnDemandSnapshots(storage.logStorage(), () -> confState, this::snapshotForAFollower);
+    this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), snapshots);
     this.confState = raw.status().confState();
     this.status = raw.status();
+    this.term = status.term();
     this.applier =
         new Applier(
             options.name(),
@@ -317,15 +325,22 @@ public final class RaftGroup implements AutoCloseable {
 
   /** Proposes a membership change; completes with the new configuration once applied here. */
   public CompletableFuture<ConfState> changeMembership(ConfChangeV2 change) {
+    return changeMembership(change, Map.of());
+  }
+
+  /**
+   * Proposes a membership change whose context carries the {@code addresses} of the nodes it adds,
+   * so that every server reaches them once it applies the change.
+   */
+  CompletableFuture<ConfState> changeMembership(
+      ConfChangeV2 change, Map<Long, PeerAddress> addresses) {
     CompletableFuture<ConfState> f = new CompletableFuture<>();
     long id = nextId.incrementAndGet();
-    ConfChangeV2 cc =
-        change.toBuilder()
-            .setContext(
-                ByteString.copyFrom(
-                    ProposalEnvelope.command(nodeId, id, System.currentTimeMillis(), new byte[0])
-                        .encode()))
-            .build();
+    byte[] context =
+        ProposalEnvelope.command(
+                nodeId, id, System.currentTimeMillis(), MemberAddresses.encode(addresses))
+            .encode();
+    ConfChangeV2 cc = change.toBuilder().setContext(ByteString.copyFrom(context)).build();
     loop.execute(
         () -> {
           if (closed) {
@@ -350,16 +365,54 @@ public final class RaftGroup implements AutoCloseable {
     return f;
   }
 
+  /**
+   * Adds {@code id} as a learner without a join check; its address must already be known to every
+   * server (configured peers). Prefer {@link #addLearner(long, PeerAddress)}.
+   */
   public CompletableFuture<ConfState> addLearner(long id) {
-    return changeMembership(single(ConfChangeType.ADD_LEARNER_NODE, id));
+    return changeMembership(Membership.single(ConfChangeType.ADD_LEARNER_NODE, id));
   }
 
+  /**
+   * Adds node {@code id}, listening at {@code address}, as a learner. Fails with {@link
+   * JoinRejectedException} (nothing proposed) when the id was removed from the group before, or the
+   * node at the address has another cluster id or node id, or does not host the group, or does not
+   * answer. Every server learns the address when it applies the change.
+   */
+  public CompletableFuture<ConfState> addLearner(long id, PeerAddress address) {
+    return membership.addLearner(id, address);
+  }
+
+  /**
+   * Promotes learner {@code id} to voter once it holds every entry committed when this is called,
+   * waiting for that up to the proposal timeout. Must be called on the leader. Fails with {@link
+   * LearnerNotCaughtUpException} (nothing proposed) when the learner did not catch up in time,
+   * {@link NotLeaderException} on another node, {@link InvalidConfChangeException} when {@code id}
+   * is not a learner.
+   */
   public CompletableFuture<ConfState> promote(long id) {
-    return changeMembership(single(ConfChangeType.ADD_NODE, id));
+    return membership.promote(id);
   }
 
+  /**
+   * Replaces voter {@code oldId} by node {@code newId} at {@code address}: adds it as a learner
+   * (with the join check), waits until it has caught up, then swaps the two voters in one joint
+   * change. Completes with the final configuration once the group has left the joint config. Must
+   * be called on the leader; fails like {@link #addLearner(long, PeerAddress)} and {@link
+   * #promote}.
+   */
+  public CompletableFuture<ConfState> replace(long oldId, long newId, PeerAddress address) {
+    return membership.replace(oldId, newId, address);
+  }
+
+  /** Removes {@code id} from the group; its id can never join the group again. */
   public CompletableFuture<ConfState> removeMember(long id) {
-    return changeMembership(single(ConfChangeType.REMOVE_NODE, id));
+    return membership.remove(id);
+  }
+
+  /** Routes membership bookkeeping (addresses, removed ids, join checks) to a server's registry. */
+  void useMemberRegistry(MemberRegistry registry) {
+    membership.useRegistry(registry);
   }
 
   /** Starts an election now instead of waiting for the election timeout. */
@@ -367,6 +420,9 @@ public final class RaftGroup implements AutoCloseable {
     loop.execute(
         () -> {
           if (!closed) {
+            // Handle what is pending first: a new group learns its members from the committed
+            // bootstrap entries of its first Ready, and cannot campaign before.
+            flush();
             raw.campaign();
             requestFlush();
           }
@@ -536,7 +592,9 @@ public final class RaftGroup implements AutoCloseable {
       rd.snapshot()
           .ifPresent(
               s -> {
+                ConfState before = confState;
                 confState = s.getMetadata().getConfState();
+                membership.registry().configurationChanged(name(), before, confState, Map.of());
                 applier.restore(s);
               });
       if (!rd.committedEntries().isEmpty()) {
@@ -555,10 +613,11 @@ public final class RaftGroup implements AutoCloseable {
         }
       }
       raw.advance(rd);
-      Status st = raw.status();
-      trackLeadership(rd, st);
-      status = st;
+      trackLeadership(rd);
     }
+    // Published once per pass, not per Ready: copying the leader's progress map is the costly
+    // part, and readers only need a recent view.
+    status = raw.status();
   }
 
   private void applyConfChange(Entry e) {
@@ -572,9 +631,16 @@ public final class RaftGroup implements AutoCloseable {
       throw new IllegalStateException(
           "group " + name() + ": committed entry " + e.getIndex() + " is not a conf change", ex);
     }
+    ConfState before = confState;
     confState = raw.applyConfChange(cc);
+    Map<Long, PeerAddress> addresses = Map.of();
+    ProposalEnvelope env = null;
     if (!cc.getContext().isEmpty()) {
-      ProposalEnvelope env = ProposalEnvelope.decode(cc.getContext());
+      env = ProposalEnvelope.decode(cc.getContext());
+      addresses = MemberAddresses.decode(env.command());
+    }
+    membership.registry().configurationChanged(name(), before, confState, addresses);
+    if (env != null) {
       if (env.origin() == nodeId) {
         CompletableFuture<ConfState> f = confChanges.remove(env.proposalId());
         if (f != null) {
@@ -589,8 +655,10 @@ public final class RaftGroup implements AutoCloseable {
    * log is then complete), announced after the state machine applied that entry; it is revoked as
    * soon as the node steps down.
    */
-  private void trackLeadership(Ready rd, Status st) {
-    if (role == StateRole.LEADER && st.role() != StateRole.LEADER) {
+  private void trackLeadership(Ready rd) {
+    rd.hardState().ifPresent(hs -> term = hs.getTerm());
+    StateRole newRole = rd.softState().map(SoftState::role).orElse(role);
+    if (role == StateRole.LEADER && newRole != StateRole.LEADER) {
       long term = grantedTerm;
       fencingToken = null;
       if (term >= 0) {
@@ -598,14 +666,14 @@ public final class RaftGroup implements AutoCloseable {
         notifications.execute(() -> listeners.forEach(l -> l.revoked(term)));
       }
     }
-    role = st.role();
-    if (role != StateRole.LEADER || grantedTerm == st.term()) {
+    role = newRole;
+    if (role != StateRole.LEADER || grantedTerm == term) {
       return;
     }
     for (Entry e : rd.committedEntries()) {
-      if (e.getTerm() == st.term()) {
-        FencingToken token = new FencingToken(st.term(), e.getIndex());
-        grantedTerm = st.term();
+      if (e.getTerm() == term) {
+        FencingToken token = new FencingToken(term, e.getIndex());
+        grantedTerm = term;
         fencingToken = token;
         stats.leadershipsGranted.increment();
         applier.execute(
@@ -617,12 +685,17 @@ public final class RaftGroup implements AutoCloseable {
     }
   }
 
+  private void snapshotForAFollower() {
+    applier.snapshotNow();
+  }
+
   private void recordSnapshot(Applier.TakenSnapshot taken) {
     if (closed) {
       return;
     }
     storage.snapshotAndCompact(
         taken.index(), taken.confState(), taken.data(), options.keepEntries());
+    snapshots.snapshotRecorded();
     stats.snapshotsTaken.increment();
     log.debug("group {}: snapshot at {} recorded, log compacted", name(), taken.index());
   }
@@ -638,11 +711,5 @@ public final class RaftGroup implements AutoCloseable {
         },
         ms,
         TimeUnit.MILLISECONDS);
-  }
-
-  private static ConfChangeV2 single(ConfChangeType type, long id) {
-    return ConfChangeV2.newBuilder()
-        .addChanges(ConfChangeSingle.newBuilder().setType(type).setNodeId(id))
-        .build();
   }
 }

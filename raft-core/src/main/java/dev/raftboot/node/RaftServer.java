@@ -6,7 +6,9 @@ import dev.raftboot.storage.RocksDbStore;
 import dev.raftboot.storage.snapshot.SnapshotStore;
 import dev.raftboot.transport.GrpcTransport;
 import dev.raftboot.transport.GrpcTransportConfig;
+import dev.raftboot.transport.PeerAddress;
 import dev.raftboot.transport.TempDirSnapshotSink;
+import dev.raftboot.transport.TransportStats;
 import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,15 +37,19 @@ public final class RaftServer implements AutoCloseable {
   private final ServerConfig config;
   private final RocksDbStore store;
   private final GrpcTransport transport;
-  private final TransportBinding binding = new TransportBinding();
+  private final TransportBinding binding;
   private final ExecutorService pool;
   private final ScheduledExecutorService timer;
   private final Map<String, RaftGroup> groups = new ConcurrentHashMap<>();
   private boolean started;
+  private final boolean externalServer;
 
   private RaftServer(ServerConfig config, Consumer<GrpcTransportConfig.Builder> transportSettings) {
     this.config = config;
     this.store = RocksDbStore.open(config.dataDir().resolve("raft"));
+    this.binding =
+        new TransportBinding(
+            MembershipDirectory.open(config.dataDir().resolve("membership.properties")));
     GrpcTransportConfig.Builder transportConfig =
         GrpcTransportConfig.builder()
             .nodeId(config.nodeId())
@@ -55,7 +61,9 @@ public final class RaftServer implements AutoCloseable {
       transportConfig.tls(config.tls());
     }
     transportSettings.accept(transportConfig);
-    this.transport = new GrpcTransport(transportConfig.build(), binding);
+    GrpcTransportConfig built = transportConfig.build();
+    this.externalServer = built.externalServer();
+    this.transport = new GrpcTransport(built, binding);
     this.pool = Executors.newFixedThreadPool(config.threads(), daemon("raft-pool"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("raft-timer"));
   }
@@ -98,7 +106,8 @@ public final class RaftServer implements AutoCloseable {
           "cannot serve peer traffic on " + config.bindHost() + ":" + config.port(), e);
     }
     binding.attach(transport);
-    config.peers().forEach(transport::addPeer);
+    binding.addPeers(config.peers());
+    binding.advertise(new PeerAddress(config.bindHost(), advertisedPort()));
     started = true;
     return this;
   }
@@ -142,9 +151,15 @@ public final class RaftServer implements AutoCloseable {
     return transport.port();
   }
 
+  /** The bound port, or the configured one when the application's gRPC server serves peers. */
+  private int advertisedPort() {
+    return externalServer ? config.port() : transport.port();
+  }
+
   /**
    * Opens (or creates, with {@code initialVoters}) the group {@code name} and starts it. Its log
-   * lives in this server's store, its snapshots under {@code dataDir/snapshots/name}.
+   * lives in this server's store, its snapshots under {@code dataDir/snapshots/name}. With an empty
+   * {@code initialVoters} a new group is opened in join mode, as {@link #join} does.
    *
    * @throws IllegalStateException if a group of that name is already open
    */
@@ -179,6 +194,32 @@ public final class RaftServer implements AutoCloseable {
     binding.bind(group);
     group.start();
     return group;
+  }
+
+  /**
+   * Opens the group {@code name} on this node to join an existing cluster: with no stored state it
+   * starts with an empty configuration and waits (it never campaigns) until the group's leader adds
+   * it with {@link RaftGroup#addLearner(long, PeerAddress)} and replicates its log or a snapshot to
+   * it. Once it has stored state, this is the same as {@link #group}: it restarts from disk.
+   */
+  public RaftGroup join(
+      String name, StateMachine stateMachine, GroupOptions options, RaftConfig.Builder raftConfig) {
+    return group(name, stateMachine, ConfState.getDefaultInstance(), options, raftConfig);
+  }
+
+  /** The address peer traffic reaches this node at (the bind host and the bound port). */
+  public PeerAddress address() {
+    return new PeerAddress(config.bindHost(), advertisedPort());
+  }
+
+  /** Addresses and removed ids this server knows of (see {@link MembershipDirectory}). */
+  public MembershipDirectory membershipDirectory() {
+    return binding.directory();
+  }
+
+  /** The peer transport's counters. */
+  public TransportStats transportStats() {
+    return transport.stats();
   }
 
   /**

@@ -2,9 +2,13 @@ package dev.raftboot.node;
 
 import com.google.protobuf.ByteString;
 import dev.raftboot.core.SnapshotStatus;
+import dev.raftboot.proto.ConfState;
+import dev.raftboot.proto.JoinRequest;
+import dev.raftboot.proto.JoinResponse;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
 import dev.raftboot.transport.InboundHandler;
+import dev.raftboot.transport.PeerAddress;
 import dev.raftboot.transport.ReceivedSnapshot;
 import dev.raftboot.transport.Transport;
 import dev.raftboot.transport.TransportListener;
@@ -13,6 +17,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,16 +30,60 @@ import org.slf4j.LoggerFactory;
  * transport's snapshot stream), incoming ones are stepped into the right group, and delivery
  * failures are reported back to the group's Raft node. One binding per transport; give it to the
  * transport as its {@link TransportListener}.
+ *
+ * <p>It also keeps the transport's peers in step with the groups' membership: a node added to a
+ * group becomes a peer (at the address the change carried) when the change applies here, and a node
+ * that is a member of no group any more stops being one. Addresses and removed ids are kept in a
+ * {@link MembershipDirectory}; join checks are answered from it.
  */
-public final class TransportBinding implements TransportListener {
+public final class TransportBinding implements TransportListener, MemberRegistry {
   private static final Logger log = LoggerFactory.getLogger(TransportBinding.class);
 
   private final ConcurrentHashMap<String, RaftGroup> groups = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConfState> configurations = new ConcurrentHashMap<>();
+  private final MembershipDirectory directory;
   private volatile Transport transport;
+  private volatile PeerAddress selfAddress;
 
-  /** The transport this binding serves; set once, before any group is bound. */
+  /** A binding whose membership directory lives in memory. */
+  public TransportBinding() {
+    this(MembershipDirectory.inMemory());
+  }
+
+  public TransportBinding(MembershipDirectory directory) {
+    this.directory = directory;
+  }
+
+  /**
+   * The transport this binding serves; set once, before any group is bound. Every address in the
+   * directory becomes a peer.
+   */
   public void attach(Transport transport) {
     this.transport = transport;
+    directory.addresses().forEach(this::addPeer);
+  }
+
+  /**
+   * Configured peers: recorded in the directory (configuration wins) and added to the transport.
+   */
+  public void addPeers(Map<Long, PeerAddress> peers) {
+    directory.recordAddresses(peers);
+    peers.forEach(this::addPeer);
+  }
+
+  /** The address other nodes reach this one at, handed to joining nodes in join checks. */
+  public void advertise(PeerAddress address) {
+    this.selfAddress = address;
+  }
+
+  public MembershipDirectory directory() {
+    return directory;
+  }
+
+  private void addPeer(long id, PeerAddress address) {
+    if (id != transport.localId()) {
+      transport.addPeer(id, address);
+    }
   }
 
   /** The sender a group named {@code group} should be built with. */
@@ -42,6 +94,8 @@ public final class TransportBinding implements TransportListener {
   /** Routes the transport's traffic for {@code group} into it. */
   public void bind(RaftGroup group) {
     groups.put(group.name(), group);
+    configurations.put(group.name(), group.status().confState());
+    group.useMemberRegistry(this);
     transport.registerGroup(
         group.name(),
         new InboundHandler() {
@@ -59,6 +113,7 @@ public final class TransportBinding implements TransportListener {
 
   public void unbind(String group) {
     groups.remove(group);
+    configurations.remove(group);
     transport.unregisterGroup(group);
   }
 
@@ -109,5 +164,90 @@ public final class TransportBinding implements TransportListener {
       log.debug("group {}: snapshot to {} {}", group, peerId, status);
       g.reportSnapshot(peerId, status);
     }
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  @Override
+  public void configurationChanged(
+      String group, ConfState before, ConfState after, Map<Long, PeerAddress> addresses) {
+    directory.recordAddresses(addresses).forEach(this::addPeer);
+    configurations.put(group, after);
+    Set<Long> gone = MemberRegistry.members(before);
+    gone.removeAll(MemberRegistry.members(after));
+    directory.recordRemoved(group, gone);
+    for (long id : gone) {
+      if (id != transport.localId() && !memberOfAnyGroup(id)) {
+        log.info(
+            "node {}: {} left its last group ({}); dropping it as a peer",
+            transport.localId(),
+            id,
+            group);
+        transport.removePeer(id);
+        directory.forgetAddress(id);
+      }
+    }
+  }
+
+  private boolean memberOfAnyGroup(long id) {
+    for (ConfState cs : configurations.values()) {
+      if (MemberRegistry.members(cs).contains(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Set<Long> removedIds(String group) {
+    return directory.removed(group);
+  }
+
+  /** Asks the joining node, handing it the members' addresses and the removed ids. */
+  @Override
+  public CompletableFuture<JoinResponse> checkJoin(
+      String group, long nodeId, PeerAddress address, ConfState current) {
+    Map<Long, PeerAddress> known = directory.addresses();
+    JoinRequest.Builder request =
+        JoinRequest.newBuilder().setGroup(group).setNodeId(nodeId).setFrom(transport.localId());
+    for (long member : MemberRegistry.members(current)) {
+      PeerAddress a = member == transport.localId() ? selfAddress : known.get(member);
+      if (a != null && member != nodeId) {
+        request.putPeers(member, a.toString());
+      }
+    }
+    if (selfAddress != null) {
+      request.putPeers(transport.localId(), selfAddress.toString());
+    }
+    request.addAllRemoved(directory.removed(group));
+    return transport.requestJoin(address, request.build());
+  }
+
+  /** This node is asked to join a group: refuse when it does not host it or was removed from it. */
+  @Override
+  public JoinResponse joinRequested(JoinRequest request) {
+    long self = transport.localId();
+    JoinResponse.Builder response = JoinResponse.newBuilder().setNodeId(self);
+    String group = request.getGroup();
+    if (!groups.containsKey(group)) {
+      return response
+          .setReason(JoinRejectedException.Reason.UNKNOWN_GROUP.name())
+          .setDetail("node " + self + " does not host group '" + group + "'; start it in join mode")
+          .build();
+    }
+    if (directory.removed(group).contains(self) || request.getRemovedList().contains(self)) {
+      return response
+          .setReason(JoinRejectedException.Reason.REMOVED_NODE_ID.name())
+          .setDetail("node " + self + " was removed from group '" + group + "' before")
+          .build();
+    }
+    Map<Long, PeerAddress> peers = new TreeMap<>();
+    request.getPeersMap().forEach((id, a) -> peers.put(id, PeerAddress.parse(a)));
+    peers.remove(self);
+    directory.recordAddresses(peers).forEach(this::addPeer);
+    directory.recordRemoved(group, request.getRemovedList());
+    log.info(
+        "node {}: accepted to join group '{}' (asked by node {})", self, group, request.getFrom());
+    return response.setAccepted(true).build();
   }
 }

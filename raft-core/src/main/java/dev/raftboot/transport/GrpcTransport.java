@@ -1,21 +1,27 @@
 package dev.raftboot.transport;
 
 import dev.raftboot.core.SnapshotStatus;
+import dev.raftboot.proto.JoinRequest;
+import dev.raftboot.proto.JoinResponse;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
+import dev.raftboot.proto.RaftPeerGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +44,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(GrpcTransport.class);
+
+  /** How long a join check waits for the joining node's answer. */
+  public static final long JOIN_CHECK_DEADLINE_MS = 5_000;
 
   private final GrpcTransportConfig config;
   private final TransportListener listener;
@@ -107,7 +116,7 @@ public final class GrpcTransport implements Transport {
    */
   public ServerServiceDefinition peerService() {
     return ServerInterceptors.intercept(
-        new PeerService(config, groups, counters),
+        new PeerService(config, groups, counters, listener),
         new ClusterIdInterceptor(config.clusterId(), config.nodeId(), counters));
   }
 
@@ -223,6 +232,54 @@ public final class GrpcTransport implements Transport {
     Message header =
         message.toBuilder().setSnapshot(message.getSnapshot().toBuilder().clearData()).build();
     peer.sendSnapshot(group, header, source);
+  }
+
+  /**
+   * The join check over a short-lived channel of its own (the node is usually not a peer yet), with
+   * a deadline of {@link #JOIN_CHECK_DEADLINE_MS}.
+   */
+  @Override
+  public CompletableFuture<JoinResponse> requestJoin(PeerAddress address, JoinRequest request) {
+    CompletableFuture<JoinResponse> result = new CompletableFuture<>();
+    JoinRequest stamped = request.toBuilder().setClusterId(config.clusterId()).build();
+    ManagedChannel ch = channel(address);
+    result.whenComplete((r, e) -> ch.shutdownNow());
+    RaftPeerGrpc.newStub(ch)
+        .withDeadlineAfter(JOIN_CHECK_DEADLINE_MS, TimeUnit.MILLISECONDS)
+        .join(
+            stamped,
+            new StreamObserver<>() {
+              @Override
+              public void onNext(JoinResponse response) {
+                result.complete(response);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                Status status = Status.fromThrowable(t);
+                String reason =
+                    status.getCode() == Status.Code.PERMISSION_DENIED
+                        ? "CLUSTER_ID_MISMATCH"
+                        : "UNREACHABLE";
+                result.complete(
+                    JoinResponse.newBuilder()
+                        .setAccepted(false)
+                        .setReason(reason)
+                        .setDetail(status.getCode() + ": " + status.getDescription())
+                        .build());
+              }
+
+              @Override
+              public void onCompleted() {
+                result.complete(
+                    JoinResponse.newBuilder()
+                        .setAccepted(false)
+                        .setReason("UNREACHABLE")
+                        .setDetail("no answer")
+                        .build());
+              }
+            });
+    return result;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.raftboot.transport;
 
+import dev.raftboot.proto.JoinRequest;
+import dev.raftboot.proto.JoinResponse;
 import dev.raftboot.proto.MessageBatch;
 import dev.raftboot.proto.RaftPeerGrpc;
 import dev.raftboot.proto.SendAck;
@@ -21,11 +23,63 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
   private final GrpcTransportConfig config;
   private final GroupRegistry groups;
   private final TransportCounters counters;
+  private final TransportListener listener;
 
-  PeerService(GrpcTransportConfig config, GroupRegistry groups, TransportCounters counters) {
+  PeerService(
+      GrpcTransportConfig config,
+      GroupRegistry groups,
+      TransportCounters counters,
+      TransportListener listener) {
     this.config = config;
     this.groups = groups;
     this.counters = counters;
+    this.listener = listener;
+  }
+
+  /**
+   * The join check (the cluster id header was checked by the interceptor): refuses another node's
+   * id here, then lets the runtime decide about the group.
+   */
+  @Override
+  public void join(JoinRequest request, StreamObserver<JoinResponse> responses) {
+    String peer = StreamHeaders.describePeer();
+    JoinResponse response;
+    if (!config.clusterId().equals(request.getClusterId())) {
+      response = refusal("CLUSTER_ID_MISMATCH", "cluster id '" + request.getClusterId() + "'");
+    } else if (request.getNodeId() != config.nodeId()) {
+      response =
+          refusal(
+              "NODE_ID_MISMATCH",
+              "asked to join as node " + request.getNodeId() + ", this is " + config.nodeId());
+    } else {
+      try {
+        response = listener.joinRequested(request);
+      } catch (RuntimeException e) {
+        log.warn("node {}: join check of {} failed", config.nodeId(), peer, e);
+        response = refusal("UNKNOWN_GROUP", "join check failed: " + e);
+      }
+    }
+    if (!response.getAccepted()) {
+      counters.reject(RejectReason.JOIN_REFUSED);
+      log.warn(
+          "node {}: refused to join group '{}' as asked by {}: {} ({})",
+          config.nodeId(),
+          request.getGroup(),
+          peer,
+          response.getReason(),
+          response.getDetail());
+    }
+    responses.onNext(response);
+    responses.onCompleted();
+  }
+
+  private JoinResponse refusal(String reason, String detail) {
+    return JoinResponse.newBuilder()
+        .setNodeId(config.nodeId())
+        .setAccepted(false)
+        .setReason(reason)
+        .setDetail(detail)
+        .build();
   }
 
   @Override

@@ -11,5 +11,7 @@ public enum RejectReason {
   /** A snapshot whose size or checksum did not match its trailer. */
   CORRUPT_SNAPSHOT,
   /** The group's handler threw while taking delivery. */
-  HANDLER_FAILED
+  HANDLER_FAILED,
+  /** A join check this node refused: another node id, an unknown group, or an id removed before. */
+  JOIN_REFUSED
 }

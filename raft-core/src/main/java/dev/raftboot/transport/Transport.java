@@ -1,8 +1,11 @@
 package dev.raftboot.transport;
 
+import dev.raftboot.proto.JoinRequest;
+import dev.raftboot.proto.JoinResponse;
 import dev.raftboot.proto.Message;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Carries Raft messages and snapshots between nodes for any number of Raft groups, named by a
@@ -74,4 +77,19 @@ public interface Transport extends AutoCloseable {
 
   /** A consistent copy of this transport's counters. */
   TransportStats stats();
+
+  /**
+   * The join check: asks the node at {@code address} (not necessarily a peer yet) whether it is
+   * {@code request.getNodeId()} of this cluster and ready to join {@code request.getGroup()}, and
+   * hands it the group's member addresses and removed ids. Never fails: a node of another cluster
+   * or one that cannot be reached completes as a refusal ({@link JoinResponse#getAccepted()} false)
+   * whose {@code reason} is {@code CLUSTER_ID_MISMATCH} or {@code UNREACHABLE}.
+   *
+   * <p>The default completes exceptionally with {@link UnsupportedOperationException}: a transport
+   * without the check (the in-process one) lets membership changes proceed unchecked.
+   */
+  default CompletableFuture<JoinResponse> requestJoin(PeerAddress address, JoinRequest request) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(getClass().getSimpleName() + " has no join check"));
+  }
 }

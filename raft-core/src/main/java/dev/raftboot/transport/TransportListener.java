@@ -1,6 +1,8 @@
 package dev.raftboot.transport;
 
 import dev.raftboot.core.SnapshotStatus;
+import dev.raftboot.proto.JoinRequest;
+import dev.raftboot.proto.JoinResponse;
 
 /**
  * What the transport tells the node runtime about delivery, to feed back into the Raft node ({@code
@@ -20,4 +22,13 @@ public interface TransportListener {
 
   /** How streaming a snapshot of {@code group} to {@code peerId} ended. */
   default void snapshotStatus(String group, long peerId, SnapshotStatus status) {}
+
+  /**
+   * A leader asks this node to join {@code request.getGroup()} (the transport has already checked
+   * the cluster id and that {@code request.getNodeId()} is this node). Return a refusal to stop the
+   * membership change; the default accepts.
+   */
+  default JoinResponse joinRequested(JoinRequest request) {
+    return JoinResponse.newBuilder().setNodeId(request.getNodeId()).setAccepted(true).build();
+  }
 }
