@@ -1,16 +1,23 @@
 package dev.raftboot.node;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.raftboot.core.InvalidConfChangeException;
 import dev.raftboot.core.Progress;
+import dev.raftboot.core.RawNode;
 import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
+import dev.raftboot.core.confchange.ConfChanges;
+import dev.raftboot.proto.ConfChange;
 import dev.raftboot.proto.ConfChangeSingle;
 import dev.raftboot.proto.ConfChangeTransition;
 import dev.raftboot.proto.ConfChangeType;
 import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.ConfState;
+import dev.raftboot.proto.Entry;
+import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.JoinResponse;
 import dev.raftboot.transport.PeerAddress;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,6 +42,61 @@ final class Membership {
     this.options = options;
     this.timer = timer;
   }
+
+  // ---------------------------------------------------------------- on the group's loop
+
+  /** Changes proposed on this node, by proposal id, until they apply. */
+  private final Map<Long, CompletableFuture<ConfState>> pending = new HashMap<>();
+
+  void track(long proposalId, CompletableFuture<ConfState> f) {
+    pending.put(proposalId, f);
+  }
+
+  void forget(long proposalId, CompletableFuture<ConfState> f) {
+    pending.remove(proposalId, f);
+  }
+
+  void failPending(RuntimeException cause) {
+    pending.values().forEach(f -> f.completeExceptionally(cause));
+    pending.clear();
+  }
+
+  /**
+   * Applies a committed conf change entry to the Raft node: tells the registry (which reaches the
+   * members it adds) and completes the proposer's future if it was proposed here.
+   *
+   * @return the configuration after it
+   */
+  ConfState applyCommitted(Entry e, RawNode raw, ConfState before) {
+    ConfChangeV2 cc;
+    try {
+      cc =
+          e.getType() == EntryType.ENTRY_CONF_CHANGE_V2
+              ? ConfChangeV2.parseFrom(e.getData())
+              : ConfChanges.toV2(ConfChange.parseFrom(e.getData()));
+    } catch (InvalidProtocolBufferException ex) {
+      throw new IllegalStateException(
+          "group " + group.name() + ": committed entry " + e.getIndex() + " is not a conf change",
+          ex);
+    }
+    ConfState after = raw.applyConfChange(cc);
+    Map<Long, PeerAddress> addresses = Map.of();
+    ProposalEnvelope env = null;
+    if (!cc.getContext().isEmpty()) {
+      env = ProposalEnvelope.decode(cc.getContext());
+      addresses = MemberAddresses.decode(env.command());
+    }
+    registry.configurationChanged(group.name(), before, after, addresses);
+    if (env != null && env.origin() == raw.id()) {
+      CompletableFuture<ConfState> f = pending.remove(env.proposalId());
+      if (f != null) {
+        f.complete(after);
+      }
+    }
+    return after;
+  }
+
+  // ---------------------------------------------------------------- operations
 
   void useRegistry(MemberRegistry registry) {
     this.registry = registry;

@@ -1,21 +1,16 @@
 package dev.raftboot.node;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.raftboot.core.InvalidConfChangeException;
 import dev.raftboot.core.InvalidMessageException;
-import dev.raftboot.core.Progress;
 import dev.raftboot.core.ProposalDroppedException;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
 import dev.raftboot.core.ReadState;
 import dev.raftboot.core.Ready;
 import dev.raftboot.core.SnapshotStatus;
-import dev.raftboot.core.SoftState;
 import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
-import dev.raftboot.core.confchange.ConfChanges;
-import dev.raftboot.proto.ConfChange;
 import dev.raftboot.proto.ConfChangeType;
 import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.ConfState;
@@ -33,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -60,10 +54,10 @@ public final class RaftGroup implements AutoCloseable {
   private final GroupStorage storage;
   private final MessageSender sender;
   private final SerialExecutor loop;
-  private final SerialExecutor notifications;
   private final ScheduledExecutorService timer;
   private final Applier applier;
   private final Membership membership;
+  private final LeadershipTracker leadership;
   private final OnDemandSnapshots snapshots;
 
   /**
@@ -74,21 +68,15 @@ public final class RaftGroup implements AutoCloseable {
 
   private final ConcurrentHashMap<Long, CompletableFuture<Object>> proposals =
       new ConcurrentHashMap<>();
-  private final CopyOnWriteArrayList<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
   private final GroupStats stats = new GroupStats();
 
   // Loop-only state.
   private final Map<ByteString, CompletableFuture<Void>> reads = new HashMap<>();
-  private final Map<Long, CompletableFuture<ConfState>> confChanges = new HashMap<>();
   private ConfState confState;
-  private StateRole role = StateRole.FOLLOWER;
-  private long term;
-  private long grantedTerm = -1;
   private boolean flushScheduled;
   private boolean closed;
 
   private volatile Status status;
-  private volatile FencingToken fencingToken;
   private ScheduledFuture<?> ticker;
 
   /**
@@ -110,7 +98,6 @@ public final class RaftGroup implements AutoCloseable {
     this.timer = timer;
     this.loop = new SerialExecutor(pool);
     this.membership = new Membership(this, options, timer);
-    this.notifications = new SerialExecutor(pool);
     Snapshot snap = storage.logStorage().snapshot(0);
     long snapIndex = snap.getMetadata().getIndex();
     this.snapshots =
@@ -118,7 +105,6 @@ public final class RaftGroup implements AutoCloseable {
     this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), snapshots);
     this.confState = raw.status().confState();
     this.status = raw.status();
-    this.term = status.term();
     this.applier =
         new Applier(
             options.name(),
@@ -134,6 +120,7 @@ public final class RaftGroup implements AutoCloseable {
     if (snapIndex > 0) {
       applier.restoreImage(snap.getData().newInput());
     }
+    this.leadership = new LeadershipTracker(pool, applier::execute, stats, status.term());
   }
 
   public String name() {
@@ -347,21 +334,21 @@ public final class RaftGroup implements AutoCloseable {
             f.completeExceptionally(new GroupClosedException(name()));
             return;
           }
-          confChanges.put(id, f);
+          membership.track(id, f);
           try {
             raw.proposeConfChange(cc);
           } catch (ProposalDroppedException e) {
-            confChanges.remove(id);
+            membership.forget(id, f);
             f.completeExceptionally(new NotLeaderException(name(), e.leaderId(), e.getMessage()));
             return;
           } catch (InvalidConfChangeException e) {
-            confChanges.remove(id);
+            membership.forget(id, f);
             f.completeExceptionally(e);
             return;
           }
           requestFlush();
         });
-    timeout(f, () -> loop.execute(() -> confChanges.remove(id, f)), id);
+    timeout(f, () -> loop.execute(() -> membership.forget(id, f)), id);
     return f;
   }
 
@@ -463,7 +450,7 @@ public final class RaftGroup implements AutoCloseable {
   }
 
   public void addListener(LeadershipListener listener) {
-    listeners.add(listener);
+    leadership.addListener(listener);
   }
 
   /** A recent view of the node (updated after every loop pass). */
@@ -472,12 +459,12 @@ public final class RaftGroup implements AutoCloseable {
   }
 
   public boolean isLeader() {
-    return fencingToken != null;
+    return leadership.fencingToken() != null;
   }
 
   /** The token of this node's current leadership, once granted; empty when not leading. */
   public Optional<FencingToken> fencingToken() {
-    return Optional.ofNullable(fencingToken);
+    return Optional.ofNullable(leadership.fencingToken());
   }
 
   /** Counters of this group, for monitoring. */
@@ -512,7 +499,7 @@ public final class RaftGroup implements AutoCloseable {
     if (st.role() != StateRole.LEADER) {
       return true;
     }
-    long target = mostCaughtUpVoter(st);
+    long target = LeadershipTracker.mostCaughtUpVoter(st, nodeId);
     if (target == 0) {
       return false;
     }
@@ -528,19 +515,6 @@ public final class RaftGroup implements AutoCloseable {
       }
     }
     return status.role() != StateRole.LEADER;
-  }
-
-  private long mostCaughtUpVoter(Status st) {
-    long best = 0;
-    long bestMatch = -1;
-    for (long voter : st.confState().getVotersList()) {
-      Progress p = st.progress().get(voter);
-      if (voter != nodeId && p != null && p.match() > bestMatch) {
-        best = voter;
-        bestMatch = p.match();
-      }
-    }
-    return best;
   }
 
   /** Stops the group; operations still waiting fail with {@link GroupClosedException}. */
@@ -559,8 +533,7 @@ public final class RaftGroup implements AutoCloseable {
           batch.clear();
           reads.values().forEach(f -> f.completeExceptionally(e));
           reads.clear();
-          confChanges.values().forEach(f -> f.completeExceptionally(e));
-          confChanges.clear();
+          membership.failPending(e);
           applier.failWaiting(e);
           done.complete(null);
         });
@@ -601,7 +574,7 @@ public final class RaftGroup implements AutoCloseable {
         for (Entry e : rd.committedEntries()) {
           if (e.getType() == EntryType.ENTRY_CONF_CHANGE_V2
               || e.getType() == EntryType.ENTRY_CONF_CHANGE) {
-            applyConfChange(e);
+            confState = membership.applyCommitted(e, raw, confState);
           }
         }
         applier.apply(rd.committedEntries(), confState);
@@ -613,76 +586,11 @@ public final class RaftGroup implements AutoCloseable {
         }
       }
       raw.advance(rd);
-      trackLeadership(rd);
+      leadership.onReady(rd);
     }
     // Published once per pass, not per Ready: copying the leader's progress map is the costly
     // part, and readers only need a recent view.
     status = raw.status();
-  }
-
-  private void applyConfChange(Entry e) {
-    ConfChangeV2 cc;
-    try {
-      cc =
-          e.getType() == EntryType.ENTRY_CONF_CHANGE_V2
-              ? ConfChangeV2.parseFrom(e.getData())
-              : ConfChanges.toV2(ConfChange.parseFrom(e.getData()));
-    } catch (InvalidProtocolBufferException ex) {
-      throw new IllegalStateException(
-          "group " + name() + ": committed entry " + e.getIndex() + " is not a conf change", ex);
-    }
-    ConfState before = confState;
-    confState = raw.applyConfChange(cc);
-    Map<Long, PeerAddress> addresses = Map.of();
-    ProposalEnvelope env = null;
-    if (!cc.getContext().isEmpty()) {
-      env = ProposalEnvelope.decode(cc.getContext());
-      addresses = MemberAddresses.decode(env.command());
-    }
-    membership.registry().configurationChanged(name(), before, confState, addresses);
-    if (env != null) {
-      if (env.origin() == nodeId) {
-        CompletableFuture<ConfState> f = confChanges.remove(env.proposalId());
-        if (f != null) {
-          f.complete(confState);
-        }
-      }
-    }
-  }
-
-  /**
-   * Leadership is granted once this leader has committed an entry of its own term (its view of the
-   * log is then complete), announced after the state machine applied that entry; it is revoked as
-   * soon as the node steps down.
-   */
-  private void trackLeadership(Ready rd) {
-    rd.hardState().ifPresent(hs -> term = hs.getTerm());
-    StateRole newRole = rd.softState().map(SoftState::role).orElse(role);
-    if (role == StateRole.LEADER && newRole != StateRole.LEADER) {
-      long term = grantedTerm;
-      fencingToken = null;
-      if (term >= 0) {
-        grantedTerm = -1;
-        notifications.execute(() -> listeners.forEach(l -> l.revoked(term)));
-      }
-    }
-    role = newRole;
-    if (role != StateRole.LEADER || grantedTerm == term) {
-      return;
-    }
-    for (Entry e : rd.committedEntries()) {
-      if (e.getTerm() == term) {
-        FencingToken token = new FencingToken(term, e.getIndex());
-        grantedTerm = term;
-        fencingToken = token;
-        stats.leadershipsGranted.increment();
-        applier.execute(
-            () ->
-                notifications.execute(
-                    () -> listeners.forEach(l -> l.granted(token.term(), token))));
-        return;
-      }
-    }
   }
 
   private void snapshotForAFollower() {

@@ -1,0 +1,93 @@
+package dev.raftboot.node;
+
+import dev.raftboot.core.Progress;
+import dev.raftboot.core.Ready;
+import dev.raftboot.core.SoftState;
+import dev.raftboot.core.StateRole;
+import dev.raftboot.core.Status;
+import dev.raftboot.proto.Entry;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+
+/**
+ * Follows a group's leadership from its Readies and tells {@link LeadershipListener}s. Leadership
+ * is granted once this leader has committed an entry of its own term (its view of the log is then
+ * complete), announced after the state machine applied that entry; it is revoked as soon as the
+ * node steps down. {@link #onReady} runs on the group's loop only.
+ */
+final class LeadershipTracker {
+  private final CopyOnWriteArrayList<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
+  private final SerialExecutor notifications;
+  private final Executor afterApply;
+  private final GroupStats stats;
+
+  // Loop-only state.
+  private StateRole role = StateRole.FOLLOWER;
+  private long term;
+  private long grantedTerm = -1;
+
+  private volatile FencingToken fencingToken;
+
+  /**
+   * @param afterApply runs a task once everything handed to the applier so far is applied
+   */
+  LeadershipTracker(Executor pool, Executor afterApply, GroupStats stats, long startTerm) {
+    this.notifications = new SerialExecutor(pool);
+    this.afterApply = afterApply;
+    this.stats = stats;
+    this.term = startTerm;
+  }
+
+  void addListener(LeadershipListener listener) {
+    listeners.add(listener);
+  }
+
+  /** The token of the current leadership, or null when not leading. */
+  FencingToken fencingToken() {
+    return fencingToken;
+  }
+
+  void onReady(Ready rd) {
+    rd.hardState().ifPresent(hs -> term = hs.getTerm());
+    StateRole newRole = rd.softState().map(SoftState::role).orElse(role);
+    if (role == StateRole.LEADER && newRole != StateRole.LEADER) {
+      long revokedTerm = grantedTerm;
+      fencingToken = null;
+      if (revokedTerm >= 0) {
+        grantedTerm = -1;
+        notifications.execute(() -> listeners.forEach(l -> l.revoked(revokedTerm)));
+      }
+    }
+    role = newRole;
+    if (role != StateRole.LEADER || grantedTerm == term) {
+      return;
+    }
+    for (Entry e : rd.committedEntries()) {
+      if (e.getTerm() == term) {
+        FencingToken token = new FencingToken(term, e.getIndex());
+        grantedTerm = term;
+        fencingToken = token;
+        stats.leadershipsGranted.increment();
+        afterApply.execute(
+            () ->
+                notifications.execute(
+                    () -> listeners.forEach(l -> l.granted(token.term(), token))));
+        return;
+      }
+    }
+  }
+
+  /** The voter other than {@code self} with the highest match index, or 0 when none is known. */
+  static long mostCaughtUpVoter(Status st, long self) {
+    long best = 0;
+    long bestMatch = -1;
+    for (long voter : st.confState().getVotersList()) {
+      Progress p = st.progress().get(voter);
+      if (voter != self && p != null && p.match() > bestMatch) {
+        best = voter;
+        bestMatch = p.match();
+      }
+    }
+    return best;
+  }
+}
