@@ -12,7 +12,14 @@ public final class GroupStats {
   final LongAdder proposalsFailed = new LongAdder();
   final LongAdder leadershipsGranted = new LongAdder();
   final LongAdder snapshotsTaken = new LongAdder();
+  final LongAdder leaderChangesSeen = new LongAdder();
   volatile LongConsumer proposalLatencyNanos = n -> {};
+  volatile LongConsumer commitLatencyNanos;
+  volatile LongConsumer applyLatencyNanos;
+  volatile LongConsumer snapshotDurationNanos = n -> {};
+
+  /** The first index still in the log, updated by the group's loop. */
+  volatile long logFirstIndex = 1;
 
   public long proposals() {
     return proposals.sum();
@@ -28,6 +35,34 @@ public final class GroupStats {
 
   public long snapshotsTaken() {
     return snapshotsTaken.sum();
+  }
+
+  /** Leader changes this node has seen (a new leader, or none, in its view of the group). */
+  public long leaderChangesSeen() {
+    return leaderChangesSeen.sum();
+  }
+
+  /** The first index still held in the log (after compaction). */
+  public long logFirstIndex() {
+    return logFirstIndex;
+  }
+
+  /**
+   * Receives, for entries appended on this node, the time from their append to their commit being
+   * known here (measured per appended batch). Null to stop measuring.
+   */
+  public void onCommitLatency(LongConsumer nanos) {
+    this.commitLatencyNanos = nanos;
+  }
+
+  /** Receives, per batch of committed entries, the time from commit to applied. Null to stop. */
+  public void onApplyLatency(LongConsumer nanos) {
+    this.applyLatencyNanos = nanos;
+  }
+
+  /** Receives the time to record each snapshot (write its image, compact the log). */
+  public void onSnapshotDuration(LongConsumer nanos) {
+    this.snapshotDurationNanos = nanos;
   }
 
   /** Receives the time from propose to apply on this node of every successful proposal. */

@@ -25,6 +25,7 @@ final class LeadershipTracker {
   private StateRole role = StateRole.FOLLOWER;
   private long term;
   private long grantedTerm = -1;
+  private long leaderId;
 
   private volatile FencingToken fencingToken;
 
@@ -50,6 +51,10 @@ final class LeadershipTracker {
   void onReady(Ready rd) {
     rd.hardState().ifPresent(hs -> term = hs.getTerm());
     StateRole newRole = rd.softState().map(SoftState::role).orElse(role);
+    if (rd.softState().isPresent() && rd.softState().get().leaderId() != leaderId) {
+      leaderId = rd.softState().get().leaderId();
+      stats.leaderChangesSeen.increment();
+    }
     if (role == StateRole.LEADER && newRole != StateRole.LEADER) {
       long revokedTerm = grantedTerm;
       fencingToken = null;

@@ -33,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class RaftGroup implements AutoCloseable {
   private final Applier applier;
   private final Membership membership;
   private final LeadershipTracker leadership;
+  private final CommitClock commitClock = new CommitClock();
   private final OnDemandSnapshots snapshots;
 
   /**
@@ -105,6 +107,7 @@ public final class RaftGroup implements AutoCloseable {
     this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), snapshots);
     this.confState = raw.status().confState();
     this.status = raw.status();
+    stats.logFirstIndex = storage.logStorage().firstIndex();
     this.applier =
         new Applier(
             options.name(),
@@ -559,6 +562,7 @@ public final class RaftGroup implements AutoCloseable {
     while (raw.hasReady()) {
       Ready rd = raw.ready();
       storage.persist(rd);
+      measureCommit(rd);
       if (!rd.messages().isEmpty()) {
         sender.send(rd.messages());
       }
@@ -578,6 +582,11 @@ public final class RaftGroup implements AutoCloseable {
           }
         }
         applier.apply(rd.committedEntries(), confState);
+        LongConsumer applyLatency = stats.applyLatencyNanos;
+        if (applyLatency != null) {
+          long handedAt = System.nanoTime();
+          applier.execute(() -> applyLatency.accept(System.nanoTime() - handedAt));
+        }
       }
       for (ReadState rs : rd.readStates()) {
         CompletableFuture<Void> f = reads.remove(ByteString.copyFrom(rs.requestCtx()));
@@ -593,6 +602,23 @@ public final class RaftGroup implements AutoCloseable {
     status = raw.status();
   }
 
+  /** Notes appended entries and reports those whose commit is now known (when measured). */
+  private void measureCommit(Ready rd) {
+    if (rd.snapshot().isPresent()) {
+      commitClock.clear();
+      stats.logFirstIndex = rd.snapshot().get().getMetadata().getIndex() + 1;
+    }
+    LongConsumer sink = stats.commitLatencyNanos;
+    if (sink == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (!rd.entries().isEmpty()) {
+      commitClock.appended(rd.entries().get(rd.entries().size() - 1).getIndex(), now);
+    }
+    rd.hardState().ifPresent(hs -> commitClock.committed(hs.getCommit(), now, sink));
+  }
+
   private void snapshotForAFollower() {
     applier.snapshotNow();
   }
@@ -601,8 +627,11 @@ public final class RaftGroup implements AutoCloseable {
     if (closed) {
       return;
     }
+    long started = System.nanoTime();
     storage.snapshotAndCompact(
         taken.index(), taken.confState(), taken.data(), options.keepEntries());
+    stats.snapshotDurationNanos.accept(System.nanoTime() - started);
+    stats.logFirstIndex = storage.logStorage().firstIndex();
     snapshots.snapshotRecorded();
     stats.snapshotsTaken.increment();
     log.debug("group {}: snapshot at {} recorded, log compacted", name(), taken.index());

@@ -8,6 +8,7 @@ import dev.raftboot.transport.GrpcTransport;
 import dev.raftboot.transport.GrpcTransportConfig;
 import dev.raftboot.transport.PeerAddress;
 import dev.raftboot.transport.TempDirSnapshotSink;
+import dev.raftboot.transport.Transport;
 import dev.raftboot.transport.TransportStats;
 import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
@@ -220,6 +221,11 @@ public final class RaftServer implements AutoCloseable {
   /** The peer transport's counters. */
   public TransportStats transportStats() {
     return transport.stats();
+  }
+
+  /** The peer transport (for its counters and {@link dev.raftboot.transport.TransportMetrics}). */
+  public Transport transport() {
+    return transport;
   }
 
   /**

@@ -84,6 +84,7 @@ final class GroupRegistry {
     }
     counters.messagesReceived.add(accepted.size());
     counters.bytesReceived.add(bytes);
+    counters.peer(accepted.get(0).getFrom()).bytesReceived.add(bytes);
     return true;
   }
 

@@ -113,6 +113,7 @@ final class GrpcPeer {
     }
     if (accepted < messages.size()) {
       counters.messagesDropped.add(messages.size() - accepted);
+      counters.peer(id).messagesDropped.add(messages.size() - accepted);
       log.debug(
           "node {}: dropped {} messages of group '{}' to peer {} (down or queue full)",
           localId,
@@ -220,6 +221,7 @@ final class GrpcPeer {
       counters.batchesSent.increment();
       counters.messagesSent.add(batch.getMessagesCount());
       counters.bytesSent.add(batch.getSerializedSize());
+      counters.peer(id).bytesSent.add(batch.getSerializedSize());
     }
   }
 
@@ -247,6 +249,8 @@ final class GrpcPeer {
     }
     counters.sendErrors.increment();
     counters.messagesDropped.add(dropped.size());
+    counters.peer(id).sendErrors.increment();
+    counters.peer(id).messagesDropped.add(dropped.size());
     long delayMs = TimeUnit.NANOSECONDS.toMillis(delayNanos);
     if (wasConnected || firstFailure || status.getCode() == Status.Code.PERMISSION_DENIED) {
       log.warn(

@@ -283,6 +283,11 @@ public final class GrpcTransport implements Transport {
   }
 
   @Override
+  public Map<Long, PeerTraffic> peerTraffic() {
+    return counters.peerTraffic();
+  }
+
+  @Override
   public TransportStats stats() {
     long queuedMessages = 0;
     long queuedBytes = 0;

@@ -5,6 +5,7 @@ import dev.raftboot.proto.JoinResponse;
 import dev.raftboot.proto.Message;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -77,6 +78,11 @@ public interface Transport extends AutoCloseable {
 
   /** A consistent copy of this transport's counters. */
   TransportStats stats();
+
+  /** Traffic counters per peer id (peers that had traffic); empty when not tracked. */
+  default Map<Long, PeerTraffic> peerTraffic() {
+    return Map.of();
+  }
 
   /**
    * The join check: asks the node at {@code address} (not necessarily a peer yet) whether it is

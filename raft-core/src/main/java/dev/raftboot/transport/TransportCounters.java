@@ -2,6 +2,8 @@ package dev.raftboot.transport;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The live counters behind {@link TransportStats}; cheap to bump from many threads. */
@@ -19,6 +21,30 @@ final class TransportCounters {
   final LongAdder snapshotBytesSent = new LongAdder();
   final LongAdder snapshotBytesReceived = new LongAdder();
   private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
+  private final Map<Long, PeerCounters> peers = new ConcurrentHashMap<>();
+
+  /** The counters of the traffic with one peer. */
+  static final class PeerCounters {
+    final LongAdder bytesSent = new LongAdder();
+    final LongAdder bytesReceived = new LongAdder();
+    final LongAdder sendErrors = new LongAdder();
+    final LongAdder messagesDropped = new LongAdder();
+
+    PeerTraffic snapshot() {
+      return new PeerTraffic(
+          bytesSent.sum(), bytesReceived.sum(), sendErrors.sum(), messagesDropped.sum());
+    }
+  }
+
+  PeerCounters peer(long id) {
+    return peers.computeIfAbsent(id, k -> new PeerCounters());
+  }
+
+  Map<Long, PeerTraffic> peerTraffic() {
+    Map<Long, PeerTraffic> out = new TreeMap<>();
+    peers.forEach((id, c) -> out.put(id, c.snapshot()));
+    return out;
+  }
 
   TransportCounters() {
     for (RejectReason reason : RejectReason.values()) {
