@@ -3,8 +3,7 @@ package dev.raftboot.node;
 import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.Entry;
 import dev.raftboot.proto.EntryType;
-import dev.raftboot.proto.Snapshot;
-import java.io.ByteArrayOutputStream;
+import dev.raftboot.proto.SnapshotMetadata;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * by policy. Everything here runs on one serial executor.
  */
 final class Applier {
-  private static final Logger log = LoggerFactory.getLogger(Applier.class);
+  /** A snapshot whose image is written, for the raft loop to record; and how long writing took. */
+  record TakenSnapshot(SnapshotMetadata metadata, long writeNanos) {}
 
-  /** A snapshot the state machine produced, to be recorded in storage by the raft loop. */
-  record TakenSnapshot(long index, ConfState confState, byte[] data) {}
+  private static final Logger log = LoggerFactory.getLogger(Applier.class);
 
   private final String group;
   private final long nodeId;
@@ -36,11 +35,13 @@ final class Applier {
   private final SerialExecutor executor;
   private final Map<Long, CompletableFuture<Object>> proposals;
   private final long snapshotEvery;
+  private final GroupStorage storage;
   private final Consumer<TakenSnapshot> onSnapshot;
   private final SessionTable sessions;
 
   // Touched only on the apply executor.
   private long applied;
+  private long appliedTerm;
   private long lastSnapshotIndex;
   private ConfState confState;
   private final TreeMap<Long, List<CompletableFuture<Void>>> waitingReads = new TreeMap<>();
@@ -55,8 +56,8 @@ final class Applier {
       ConcurrentHashMap<Long, CompletableFuture<Object>> proposals,
       long snapshotEvery,
       SessionPolicy sessionPolicy,
-      long startIndex,
-      ConfState startConfState,
+      GroupStorage storage,
+      SnapshotMetadata start,
       Consumer<TakenSnapshot> onSnapshot) {
     this.group = group;
     this.nodeId = nodeId;
@@ -66,10 +67,12 @@ final class Applier {
     this.snapshotEvery = snapshotEvery;
     this.onSnapshot = onSnapshot;
     this.sessions = new SessionTable(sessionPolicy);
-    this.applied = startIndex;
-    this.appliedIndex = startIndex;
-    this.lastSnapshotIndex = startIndex;
-    this.confState = startConfState;
+    this.storage = storage;
+    this.applied = start.getIndex();
+    this.appliedTerm = start.getTerm();
+    this.appliedIndex = applied;
+    this.lastSnapshotIndex = applied;
+    this.confState = start.getConfState();
   }
 
   /** The index the state machine has applied. */
@@ -97,6 +100,7 @@ final class Applier {
 
   private void applyOne(Entry e) {
     applied = e.getIndex();
+    appliedTerm = e.getTerm();
     if (e.getType() != EntryType.ENTRY_NORMAL || e.getData().isEmpty()) {
       return;
     }
@@ -176,29 +180,34 @@ final class Applier {
     }
   }
 
-  /** Replaces the state machine's state with a snapshot received from the leader. */
-  void restore(Snapshot snapshot) {
+  /**
+   * Replaces the state machine's state with a snapshot received from the leader, read as a stream
+   * from storage (where the loop installed its image before handing it over).
+   */
+  void restore(SnapshotMetadata snapshot) {
     executor.execute(
         () -> {
-          restoreImage(snapshot.getData().newInput());
-          applied = snapshot.getMetadata().getIndex();
-          appliedIndex = applied;
-          lastSnapshotIndex = applied;
-          confState = snapshot.getMetadata().getConfState();
+          restoreFromStorage(snapshot);
           releaseReads();
         });
   }
 
   /**
-   * Replaces the session table and the state machine with a group image; called directly (before
-   * the applier runs anything) for the snapshot a group starts from.
+   * Replaces the session table and the state machine with the group image of {@code snapshot};
+   * called directly (before the applier runs anything) for the snapshot a group starts from.
    */
-  void restoreImage(InputStream image) {
-    try {
+  void restoreFromStorage(SnapshotMetadata snapshot) {
+    try (InputStream image = storage.openSnapshot(snapshot)) {
       GroupImage.read(image, sessions, stateMachine);
     } catch (IOException e) {
-      throw new UncheckedIOException("group " + group + ": cannot restore from snapshot", e);
+      throw new UncheckedIOException(
+          "group " + group + ": cannot restore from the snapshot at " + snapshot.getIndex(), e);
     }
+    applied = snapshot.getIndex();
+    appliedTerm = snapshot.getTerm();
+    appliedIndex = applied;
+    lastSnapshotIndex = applied;
+    confState = snapshot.getConfState();
   }
 
   /** Completes {@code f} once the state machine has applied {@code index}. */
@@ -242,14 +251,18 @@ final class Applier {
   }
 
   private void takeSnapshot() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      GroupImage.write(out, sessions, stateMachine);
-    } catch (IOException e) {
-      throw new UncheckedIOException("group " + group + ": cannot write a snapshot", e);
-    }
+    SnapshotMetadata metadata =
+        SnapshotMetadata.newBuilder()
+            .setIndex(applied)
+            .setTerm(appliedTerm)
+            .setConfState(confState)
+            .build();
+    long started = System.nanoTime();
+    // The image streams from the state machine straight into storage (a file, for RocksDB).
+    storage.writeSnapshot(metadata, out -> GroupImage.write(out, sessions, stateMachine));
+    long writeNanos = System.nanoTime() - started;
     lastSnapshotIndex = applied;
-    onSnapshot.accept(new TakenSnapshot(applied, confState, out.toByteArray()));
+    onSnapshot.accept(new TakenSnapshot(metadata, writeNanos));
   }
 
   /** Fails every read still waiting: the group is closing. */

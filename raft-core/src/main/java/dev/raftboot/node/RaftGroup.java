@@ -17,8 +17,14 @@ import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.Entry;
 import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.Message;
+import dev.raftboot.proto.MessageType;
 import dev.raftboot.proto.Snapshot;
+import dev.raftboot.proto.SnapshotMetadata;
 import dev.raftboot.transport.PeerAddress;
+import dev.raftboot.transport.SnapshotImage;
+import dev.raftboot.transport.SnapshotWriter;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +80,7 @@ public final class RaftGroup implements AutoCloseable {
 
   // Loop-only state.
   private final Map<ByteString, CompletableFuture<Void>> reads = new HashMap<>();
+  private final IncomingSnapshots incoming = new IncomingSnapshots();
   private ConfState confState;
   private boolean flushScheduled;
   private boolean closed;
@@ -100,8 +107,8 @@ public final class RaftGroup implements AutoCloseable {
     this.timer = timer;
     this.loop = new SerialExecutor(pool);
     this.membership = new Membership(this, options, timer);
-    Snapshot snap = storage.logStorage().snapshot(0);
-    long snapIndex = snap.getMetadata().getIndex();
+    SnapshotMetadata snap = storage.logStorage().snapshot(0).getMetadata();
+    long snapIndex = snap.getIndex();
     this.snapshots =
         new OnDemandSnapshots(storage.logStorage(), () -> confState, this::snapshotForAFollower);
     this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), snapshots);
@@ -117,11 +124,11 @@ public final class RaftGroup implements AutoCloseable {
             proposals,
             options.snapshotEvery(),
             options.sessions(),
-            snapIndex,
-            confState,
+            storage,
+            snap.toBuilder().setConfState(confState).build(),
             taken -> loop.execute(() -> recordSnapshot(taken)));
     if (snapIndex > 0) {
-      applier.restoreImage(snap.getData().newInput());
+      applier.restoreFromStorage(snap);
     }
     this.leadership = new LeadershipTracker(pool, applier::execute, stats, status.term());
   }
@@ -156,17 +163,56 @@ public final class RaftGroup implements AutoCloseable {
             return;
           }
           for (Message m : messages) {
-            try {
-              raw.step(m);
-            } catch (InvalidMessageException e) {
-              log.warn(
-                  "group {}: rejected message from {}: {}", name(), m.getFrom(), e.getMessage());
-            } catch (ProposalDroppedException e) {
-              log.debug("group {}: dropped forwarded request: {}", name(), e.getMessage());
+            if (m.getType() == MessageType.MSG_SNAPSHOT && m.getSnapshot().getData().isEmpty()) {
+              log.error(
+                  "group {}: dropped a snapshot from {} that came without its image; snapshots"
+                      + " must arrive through a transport's snapshot stream (TransportBinding)",
+                  name(),
+                  m.getFrom());
+              continue;
             }
+            step(m);
           }
           requestFlush();
         });
+  }
+
+  /**
+   * Steps a MSG_SNAPSHOT whose image arrived whole through the transport's snapshot stream. The
+   * image is kept until the consensus module accepts the snapshot (then it becomes this group's
+   * snapshot and the state machine is restored from it) or refuses it (then it is discarded).
+   */
+  void receiveSnapshot(Message message, SnapshotImage image) {
+    loop.execute(
+        () -> {
+          if (closed) {
+            image.discard();
+            return;
+          }
+          incoming.stage(message.getSnapshot().getMetadata(), image);
+          step(message);
+          requestFlush();
+        });
+  }
+
+  /** Where the transport writes an image of this group arriving from the leader. */
+  SnapshotWriter openIncomingSnapshot(SnapshotMetadata metadata) throws IOException {
+    return storage.receiveSnapshot(metadata);
+  }
+
+  /** The image of this group's snapshot at {@code metadata}, for the transport to send. */
+  InputStream openOutgoingSnapshot(SnapshotMetadata metadata) throws IOException {
+    return storage.streamSnapshot(metadata);
+  }
+
+  private void step(Message m) {
+    try {
+      raw.step(m);
+    } catch (InvalidMessageException e) {
+      log.warn("group {}: rejected message from {}: {}", name(), m.getFrom(), e.getMessage());
+    } catch (ProposalDroppedException e) {
+      log.debug("group {}: dropped forwarded request: {}", name(), e.getMessage());
+    }
   }
 
   /**
@@ -538,6 +584,7 @@ public final class RaftGroup implements AutoCloseable {
           reads.clear();
           membership.failPending(e);
           applier.failWaiting(e);
+          incoming.discard();
           done.complete(null);
         });
     done.join();
@@ -561,6 +608,8 @@ public final class RaftGroup implements AutoCloseable {
     proposeBatch();
     while (raw.hasReady()) {
       Ready rd = raw.ready();
+      // The image is stored (durably, under its final name) before the log records the snapshot.
+      rd.snapshot().ifPresent(this::installSnapshot);
       storage.persist(rd);
       measureCommit(rd);
       if (!rd.messages().isEmpty()) {
@@ -572,7 +621,7 @@ public final class RaftGroup implements AutoCloseable {
                 ConfState before = confState;
                 confState = s.getMetadata().getConfState();
                 membership.registry().configurationChanged(name(), before, confState, Map.of());
-                applier.restore(s);
+                applier.restore(s.getMetadata());
               });
       if (!rd.committedEntries().isEmpty()) {
         for (Entry e : rd.committedEntries()) {
@@ -600,6 +649,8 @@ public final class RaftGroup implements AutoCloseable {
     // Published once per pass, not per Ready: copying the leader's progress map is the costly
     // part, and readers only need a recent view.
     status = raw.status();
+    // A snapshot image still staged was refused by the consensus module (stale, or a newer one).
+    incoming.discard();
   }
 
   /** Notes appended entries and reports those whose commit is now known (when measured). */
@@ -623,18 +674,28 @@ public final class RaftGroup implements AutoCloseable {
     applier.snapshotNow();
   }
 
+  private void installSnapshot(Snapshot snapshot) {
+    SnapshotImage image = incoming.take(snapshot);
+    try {
+      storage.installSnapshot(snapshot.getMetadata(), image);
+    } finally {
+      image.discard();
+    }
+  }
+
   private void recordSnapshot(Applier.TakenSnapshot taken) {
     if (closed) {
       return;
     }
     long started = System.nanoTime();
-    storage.snapshotAndCompact(
-        taken.index(), taken.confState(), taken.data(), options.keepEntries());
-    stats.snapshotDurationNanos.accept(System.nanoTime() - started);
+    storage.snapshotAndCompact(taken.metadata(), options.keepEntries());
+    // Writing the image (on the apply executor) and recording it here, together.
+    stats.snapshotDurationNanos.accept(taken.writeNanos() + System.nanoTime() - started);
     stats.logFirstIndex = storage.logStorage().firstIndex();
     snapshots.snapshotRecorded();
     stats.snapshotsTaken.increment();
-    log.debug("group {}: snapshot at {} recorded, log compacted", name(), taken.index());
+    log.debug(
+        "group {}: snapshot at {} recorded, log compacted", name(), taken.metadata().getIndex());
   }
 
   private void timeout(CompletableFuture<?> f, Runnable forget, long id) {

@@ -7,7 +7,6 @@ import dev.raftboot.storage.snapshot.SnapshotStore;
 import dev.raftboot.transport.GrpcTransport;
 import dev.raftboot.transport.GrpcTransportConfig;
 import dev.raftboot.transport.PeerAddress;
-import dev.raftboot.transport.TempDirSnapshotSink;
 import dev.raftboot.transport.Transport;
 import dev.raftboot.transport.TransportStats;
 import io.grpc.ServerServiceDefinition;
@@ -57,7 +56,8 @@ public final class RaftServer implements AutoCloseable {
             .clusterId(config.clusterId())
             .bindHost(config.bindHost())
             .port(config.port())
-            .snapshotSink(new TempDirSnapshotSink(config.dataDir().resolve("incoming")));
+            // Incoming images go straight into each group's snapshot directory.
+            .snapshotSink(binding);
     if (config.tls() != null) {
       transportConfig.tls(config.tls());
     }

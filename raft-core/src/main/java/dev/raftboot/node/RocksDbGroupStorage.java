@@ -1,6 +1,5 @@
 package dev.raftboot.node;
 
-import com.google.protobuf.ByteString;
 import dev.raftboot.core.LogStorage;
 import dev.raftboot.core.RaftState;
 import dev.raftboot.core.Ready;
@@ -12,10 +11,16 @@ import dev.raftboot.proto.SnapshotMetadata;
 import dev.raftboot.storage.RocksDbLogStorage;
 import dev.raftboot.storage.snapshot.SnapshotFile;
 import dev.raftboot.storage.snapshot.SnapshotStore;
+import dev.raftboot.storage.snapshot.SnapshotWriter;
+import dev.raftboot.transport.SnapshotImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@link GroupStorage} on disk: the log, hard state and configuration in a group's {@link
  * RocksDbLogStorage}, state-machine images as files in a {@link SnapshotStore}. An image is written
  * (and synced) before the log records that it exists, so a crash never leaves metadata pointing at
- * a missing file.
+ * a missing file. Images are only ever streamed: written by the state machine straight into their
+ * file, sent to followers from it, received into the store's directory and moved into place.
  */
 public final class RocksDbGroupStorage implements GroupStorage {
   private static final Logger log = LoggerFactory.getLogger(RocksDbGroupStorage.class);
@@ -31,8 +37,19 @@ public final class RocksDbGroupStorage implements GroupStorage {
   private final RocksDbLogStorage raftLog;
   private final SnapshotStore snapshots;
   private final LogStorage view = new View();
+  // Images this node wrote on the apply executor, sealed, waiting for the loop to record them.
+  private final ConcurrentHashMap<Long, SnapshotWriter> sealed = new ConcurrentHashMap<>();
 
+  /**
+   * @throws IllegalArgumentException if {@code snapshots} keeps fewer than 2 images: the previous
+   *     image must survive until the log records the next one
+   */
   public RocksDbGroupStorage(RocksDbLogStorage raftLog, SnapshotStore snapshots) {
+    if (snapshots.retain() < 2) {
+      throw new IllegalArgumentException(
+          "the snapshot store of a group must retain at least 2 snapshots, retains "
+              + snapshots.retain());
+    }
     this.raftLog = raftLog;
     this.snapshots = snapshots;
   }
@@ -59,9 +76,7 @@ public final class RocksDbGroupStorage implements GroupStorage {
 
   @Override
   public void persist(Ready ready) {
-    ready
-        .snapshot()
-        .ifPresent(s -> snapshots.write(s.getMetadata(), out -> s.getData().writeTo(out)));
+    // A snapshot's image was stored by installSnapshot: only its metadata goes into the log here.
     raftLog.persist(
         ready.hardState().orElse(null),
         ready.entries(),
@@ -69,23 +84,147 @@ public final class RocksDbGroupStorage implements GroupStorage {
   }
 
   @Override
-  public void snapshotAndCompact(long index, ConfState confState, byte[] data, long keepEntries) {
-    if (index <= raftLog.snapshotMetadata().getIndex()) {
+  public void writeSnapshot(SnapshotMetadata metadata, ImageWriter image) {
+    SnapshotWriter w = snapshots.beginWrite(metadata);
+    try {
+      image.writeTo(w.stream());
+      w.seal();
+    } catch (IOException | RuntimeException e) {
+      w.close();
+      throw e instanceof IOException io
+          ? new UncheckedIOException("cannot write snapshot at " + metadata.getIndex(), io)
+          : (RuntimeException) e;
+    }
+    SnapshotWriter previous = sealed.put(metadata.getIndex(), w);
+    if (previous != null) {
+      previous.close();
+    }
+  }
+
+  @Override
+  public void snapshotAndCompact(SnapshotMetadata metadata, long keepEntries) {
+    long index = metadata.getIndex();
+    SnapshotWriter w = sealed.remove(index);
+    // Images of older snapshots that were never recorded are of no use any more.
+    sealed.keySet().removeIf(i -> i < index && discard(sealed.get(i)));
+    if (w == null) {
       return;
     }
-    SnapshotMetadata meta =
-        SnapshotMetadata.newBuilder()
-            .setIndex(index)
-            .setTerm(raftLog.term(index))
-            .setConfState(confState)
-            .build();
-    snapshots.write(meta, out -> out.write(data));
-    raftLog.createSnapshot(index, confState);
+    if (index <= raftLog.snapshotMetadata().getIndex()) {
+      w.close();
+      return;
+    }
+    // The image is durable under its final name before the log records it; the store keeps the
+    // previous image too (retain >= 2), so a crash in between leaves the old snapshot usable.
+    w.publish();
+    raftLog.createSnapshot(index, metadata.getConfState());
     // The state machine restarts from this image: the configuration in force is the image's.
-    raftLog.setApplied(index, confState);
+    raftLog.setApplied(index, metadata.getConfState());
     long compactTo = index - keepEntries;
     if (compactTo > raftLog.firstIndex()) {
       raftLog.compact(compactTo);
+    }
+  }
+
+  @Override
+  public dev.raftboot.transport.SnapshotWriter receiveSnapshot(SnapshotMetadata metadata) {
+    return new Incoming(snapshots.beginWrite(metadata));
+  }
+
+  @Override
+  public void installSnapshot(SnapshotMetadata metadata, SnapshotImage image) {
+    if (image instanceof StagedImage staged && staged.writer.metadata().equals(metadata)) {
+      staged.writer.publish();
+      return;
+    }
+    // An image written elsewhere (another sink, or in memory): copied into the store, streamed.
+    snapshots.write(
+        metadata,
+        out -> {
+          try (InputStream in = image.openStream()) {
+            in.transferTo(out);
+          }
+        });
+  }
+
+  @Override
+  public InputStream openSnapshot(SnapshotMetadata metadata) throws IOException {
+    return snapshots.openData(file(metadata));
+  }
+
+  @Override
+  public InputStream streamSnapshot(SnapshotMetadata metadata) throws IOException {
+    return snapshots.openDataStreaming(file(metadata));
+  }
+
+  private SnapshotFile file(SnapshotMetadata metadata) throws IOException {
+    return snapshots
+        .find(metadata)
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "no snapshot file at index "
+                        + metadata.getIndex()
+                        + " term "
+                        + metadata.getTerm()
+                        + " in "
+                        + snapshots.dir()));
+  }
+
+  private static boolean discard(SnapshotWriter w) {
+    if (w != null) {
+      w.close();
+    }
+    return true;
+  }
+
+  /** An image arriving from the leader, written straight into the store's directory. */
+  private static final class Incoming implements dev.raftboot.transport.SnapshotWriter {
+    private final SnapshotWriter writer;
+
+    Incoming(SnapshotWriter writer) {
+      this.writer = writer;
+    }
+
+    @Override
+    public void write(byte[] chunk, int offset, int length) throws IOException {
+      writer.stream().write(chunk, offset, length);
+    }
+
+    @Override
+    public SnapshotImage complete() {
+      return new StagedImage(writer, writer.seal());
+    }
+
+    @Override
+    public void abort() {
+      writer.close();
+    }
+  }
+
+  /**
+   * A received image sealed (durable) in the store's directory but not yet listed: installing it is
+   * a rename; discarding it deletes the file.
+   */
+  private record StagedImage(SnapshotWriter writer, SnapshotFile file) implements SnapshotImage {
+    @Override
+    public long size() {
+      return file.dataBytes();
+    }
+
+    @Override
+    public InputStream openStream() throws IOException {
+      return Files.newInputStream(file.path());
+    }
+
+    @Override
+    public Optional<Path> path() {
+      return Optional.of(file.path());
+    }
+
+    @Override
+    public void discard() {
+      writer.close();
     }
   }
 
@@ -117,26 +256,18 @@ public final class RocksDbGroupStorage implements GroupStorage {
     }
 
     /**
-     * The latest snapshot with its image read from its file. (The image is held in memory while it
-     * is sent; streaming it from the file is the transport's next step.)
+     * The latest snapshot's metadata, without its image: the image is streamed from its file when
+     * the snapshot is sent ({@link #streamSnapshot}), never held in memory.
      */
     @Override
     public Snapshot snapshot(long requestIndex) {
       Snapshot meta = raftLog.snapshot(requestIndex);
-      long index = meta.getMetadata().getIndex();
-      if (index == 0) {
+      if (meta.getMetadata().getIndex() == 0 || snapshots.find(meta.getMetadata()).isPresent()) {
         return meta;
       }
-      for (SnapshotFile f : snapshots.list()) {
-        if (f.index() == index) {
-          try (InputStream in = snapshots.openData(f)) {
-            return meta.toBuilder().setData(ByteString.readFrom(in)).build();
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot read snapshot " + f.path(), e);
-          }
-        }
-      }
-      log.error("snapshot {} is recorded in the log but its image file is missing", index);
+      log.error(
+          "snapshot {} is recorded in the log but its image file is missing",
+          meta.getMetadata().getIndex());
       throw new SnapshotTemporarilyUnavailableException();
     }
   }

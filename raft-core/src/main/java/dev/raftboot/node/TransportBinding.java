@@ -1,20 +1,20 @@
 package dev.raftboot.node;
 
-import com.google.protobuf.ByteString;
 import dev.raftboot.core.SnapshotStatus;
 import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.JoinRequest;
 import dev.raftboot.proto.JoinResponse;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
+import dev.raftboot.proto.SnapshotMetadata;
 import dev.raftboot.transport.InboundHandler;
 import dev.raftboot.transport.PeerAddress;
 import dev.raftboot.transport.ReceivedSnapshot;
+import dev.raftboot.transport.SnapshotSink;
+import dev.raftboot.transport.SnapshotWriter;
 import dev.raftboot.transport.Transport;
 import dev.raftboot.transport.TransportListener;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,17 +26,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects {@link RaftGroup}s to a {@link Transport}: outgoing messages go out (snapshots on the
- * transport's snapshot stream), incoming ones are stepped into the right group, and delivery
- * failures are reported back to the group's Raft node. One binding per transport; give it to the
- * transport as its {@link TransportListener}.
+ * Connects {@link RaftGroup}s to a {@link Transport}: outgoing messages go out, incoming ones are
+ * stepped into the right group, and delivery failures are reported back to the group's Raft node.
+ * One binding per transport; give it to the transport as its {@link TransportListener}, and
+ * preferably as its {@link SnapshotSink} too.
+ *
+ * <p>Snapshot images never pass through memory whole: an outgoing MSG_SNAPSHOT goes on the
+ * transport's snapshot stream with its image read from the group's storage as the stream asks for
+ * chunks, and an incoming image is written by the transport, chunk by chunk, where the group's
+ * storage says ({@link GroupStorage#receiveSnapshot}: for RocksDB, into its snapshot directory, so
+ * accepting it is a rename). With another sink the image is copied into storage, still streamed.
  *
  * <p>It also keeps the transport's peers in step with the groups' membership: a node added to a
  * group becomes a peer (at the address the change carried) when the change applies here, and a node
  * that is a member of no group any more stops being one. Addresses and removed ids are kept in a
  * {@link MembershipDirectory}; join checks are answered from it.
  */
-public final class TransportBinding implements TransportListener, MemberRegistry {
+public final class TransportBinding implements TransportListener, MemberRegistry, SnapshotSink {
   private static final Logger log = LoggerFactory.getLogger(TransportBinding.class);
 
   private final ConcurrentHashMap<String, RaftGroup> groups = new ConcurrentHashMap<>();
@@ -106,7 +112,7 @@ public final class TransportBinding implements TransportListener, MemberRegistry
 
           @Override
           public void onSnapshot(ReceivedSnapshot snapshot) {
-            group.receive(List.of(withData(snapshot)));
+            group.receiveSnapshot(snapshot.message(), snapshot.image());
           }
         });
   }
@@ -121,8 +127,10 @@ public final class TransportBinding implements TransportListener, MemberRegistry
     List<Message> plain = new ArrayList<>(messages.size());
     for (Message m : messages) {
       if (m.getType() == MessageType.MSG_SNAPSHOT) {
-        ByteString data = m.getSnapshot().getData();
-        transport.sendSnapshot(group, m, data::newInput);
+        SnapshotMetadata meta = m.getSnapshot().getMetadata();
+        // The core's message carries metadata only; the image is read when the stream starts.
+        Message header = m.toBuilder().setSnapshot(m.getSnapshot().toBuilder().clearData()).build();
+        transport.sendSnapshot(group, header, () -> bound(group).openOutgoingSnapshot(meta));
       } else {
         plain.add(m);
       }
@@ -132,21 +140,19 @@ public final class TransportBinding implements TransportListener, MemberRegistry
     }
   }
 
-  /**
-   * Puts the received image back into the MsgSnap. The image is read into memory here; the state
-   * machines this runtime restores from a Message hold their snapshot in memory anyway.
-   */
-  private static Message withData(ReceivedSnapshot received) {
-    try (InputStream in = received.image().openStream()) {
-      ByteString data = ByteString.readFrom(in);
-      Message m = received.message();
-      return m.toBuilder().setSnapshot(m.getSnapshot().toBuilder().setData(data)).build();
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "could not read snapshot image of group " + received.group(), e);
-    } finally {
-      received.image().discard();
+  /** Writes an incoming image where the group's storage keeps images. */
+  @Override
+  public SnapshotWriter open(String group, long fromPeer, SnapshotMetadata metadata)
+      throws IOException {
+    return bound(group).openIncomingSnapshot(metadata);
+  }
+
+  private RaftGroup bound(String group) throws IOException {
+    RaftGroup g = groups.get(group);
+    if (g == null) {
+      throw new IOException("group " + group + " is not bound to this transport");
     }
+    return g;
   }
 
   @Override

@@ -9,7 +9,12 @@ import dev.raftboot.core.StateRole;
 import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
+import dev.raftboot.proto.SnapshotMetadata;
 import dev.raftboot.testkit.KvStateMachine;
+import dev.raftboot.transport.SnapshotImage;
+import dev.raftboot.transport.SnapshotWriter;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,8 +70,28 @@ class GroupCommitTest {
     }
 
     @Override
-    public void snapshotAndCompact(long index, ConfState cs, byte[] data, long keep) {
-      inner.snapshotAndCompact(index, cs, data, keep);
+    public void writeSnapshot(SnapshotMetadata metadata, ImageWriter image) {
+      inner.writeSnapshot(metadata, image);
+    }
+
+    @Override
+    public void snapshotAndCompact(SnapshotMetadata metadata, long keep) {
+      inner.snapshotAndCompact(metadata, keep);
+    }
+
+    @Override
+    public SnapshotWriter receiveSnapshot(SnapshotMetadata metadata) {
+      return inner.receiveSnapshot(metadata);
+    }
+
+    @Override
+    public void installSnapshot(SnapshotMetadata metadata, SnapshotImage image) {
+      inner.installSnapshot(metadata, image);
+    }
+
+    @Override
+    public InputStream openSnapshot(SnapshotMetadata metadata) throws IOException {
+      return inner.openSnapshot(metadata);
     }
   }
 

@@ -14,9 +14,11 @@ import java.util.zip.CRC32C;
 
 /**
  * Writes one state-machine image into a {@link SnapshotStore}: the state machine streams into
- * {@link #stream()}, then {@link #commit()} seals the file (trailer, fsync, atomic rename). Until
- * then the image lives in a temp file that no reader sees; {@link #close()} without commit deletes
- * it. Not thread-safe.
+ * {@link #stream()}, then {@link #commit()} seals the file (trailer, fsync) and publishes it
+ * (atomic rename). Until then the image lives in a temp file that no reader lists; {@link #close()}
+ * without publishing deletes it. {@link #seal()} and {@link #publish()} split commit in two, so a
+ * runtime can make an image durable first and decide later whether it becomes a snapshot. Not
+ * thread-safe.
  */
 public final class SnapshotWriter implements AutoCloseable {
   private final SnapshotStore store;
@@ -26,6 +28,7 @@ public final class SnapshotWriter implements AutoCloseable {
   private final OutputStream file;
   private final CRC32C crc = new CRC32C();
   private long dataBytes;
+  private boolean sealed;
   private boolean done;
   private final OutputStream stream =
       new OutputStream() {
@@ -65,23 +68,66 @@ public final class SnapshotWriter implements AutoCloseable {
   }
 
   /**
-   * Seals the image: writes the trailer, fsyncs, renames into place, applies the retention policy.
+   * Seals the image: writes the trailer, fsyncs, applies the retention policy after renaming into
+   * place.
    *
    * @return the new file, now the latest snapshot
    */
   public SnapshotFile commit() {
+    seal();
+    return publish();
+  }
+
+  /**
+   * Writes the trailer and fsyncs the temp file; the image is then complete and durable but not
+   * listed until {@link #publish()}.
+   *
+   * @return the sealed temp file (readable with {@link SnapshotStore#openData})
+   */
+  public SnapshotFile seal() {
     checkOpenUnchecked();
+    if (sealed) {
+      throw new IllegalStateException("snapshot writer already sealed");
+    }
     try {
       file.write(SnapshotFileFormat.trailer(dataBytes, (int) crc.getValue()));
       file.flush();
       channel.force(true);
       channel.close();
-      done = true;
-      return store.publish(temp, metadata, dataBytes);
+      sealed = true;
+      return new SnapshotFile(temp, metadata, dataBytes);
     } catch (IOException e) {
       close();
       throw new UncheckedIOException("cannot write snapshot " + temp, e);
     }
+  }
+
+  /**
+   * Renames a sealed image into place (then syncs the directory) and applies retention.
+   *
+   * @return the new file, now the latest snapshot
+   */
+  public SnapshotFile publish() {
+    checkOpenUnchecked();
+    if (!sealed) {
+      throw new IllegalStateException("snapshot writer not sealed");
+    }
+    try {
+      done = true;
+      return store.publish(temp, metadata, dataBytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot publish snapshot " + temp, e);
+    }
+  }
+
+  /** The snapshot this writer writes. */
+  public SnapshotMetadata metadata() {
+    return metadata;
+  }
+
+  /** Image bytes written so far. */
+  public long dataBytes() {
+    return dataBytes;
   }
 
   /** Abandons the snapshot if it was not committed. */
@@ -100,7 +146,7 @@ public final class SnapshotWriter implements AutoCloseable {
   }
 
   private void checkOpen() throws IOException {
-    if (done) {
+    if (done || sealed) {
       throw new IOException("snapshot writer is closed");
     }
   }
