@@ -111,9 +111,19 @@ class RaftGroupOnRocksDbTest {
   @Test
   void groupsSurviveARestartOfEveryNodeAndLaggardsCatchUpFromSnapshotFiles(@TempDir Path dir)
       throws Exception {
+    ClientRequest cas;
     try {
       try (Incarnation first = new Incarnation(dir)) {
         long leader = first.awaitLeader();
+        ClientSession session = first.groups.get(leader).openSession().get(20, TimeUnit.SECONDS);
+        cas = session.nextRequest();
+        assertThat(
+                first
+                    .groups
+                    .get(leader)
+                    .propose(KvStateMachine.command((byte) 3, "once", "x", null), cas)
+                    .get(20, TimeUnit.SECONDS))
+            .isEqualTo(true);
         long lagging = first.groups.keySet().stream().filter(id -> id != leader).findFirst().get();
         first.network.isolate(lagging);
         for (int i = 0; i < 60; i++) {
@@ -121,23 +131,34 @@ class RaftGroupOnRocksDbTest {
         }
         first.network.heal();
         LocalCluster.await(
-            () -> first.machines.get(lagging).contents().size() == 60, "the laggard to catch up");
+            () -> first.machines.get(lagging).contents().size() == 61, "the laggard to catch up");
         assertThat(first.transports.get((int) lagging - 1).stats().snapshotsReceived())
             .isPositive();
         for (long id : first.groups.keySet()) {
           LocalCluster.await(
-              () -> first.machines.get(id).contents().size() == 60, "node " + id + " to apply");
+              () -> first.machines.get(id).contents().size() == 61, "node " + id + " to apply");
         }
       }
       // Every node restarts from disk: state machines are rebuilt from snapshot files + log.
       try (Incarnation second = new Incarnation(dir)) {
         for (long id : second.groups.keySet()) {
           LocalCluster.await(
-              () -> second.machines.get(id).contents().size() == 60,
+              () -> second.machines.get(id).contents().size() == 61,
               "node " + id + " to rebuild its state");
         }
         long leader = second.awaitLeader();
         second.put(leader, "after", "restart");
+        // The session survived the restart in every node's snapshot: the retried compare-and-set
+        // is answered with its original result, not applied again (which would answer false).
+        for (long id : second.groups.keySet()) {
+          assertThat(
+                  second
+                      .groups
+                      .get(id)
+                      .propose(KvStateMachine.command((byte) 3, "once", "x", null), cas)
+                      .get(20, TimeUnit.SECONDS))
+              .isEqualTo(true);
+        }
         for (long id : second.groups.keySet()) {
           LocalCluster.await(
               () -> "restart".equals(second.machines.get(id).get("after")), "the new write");

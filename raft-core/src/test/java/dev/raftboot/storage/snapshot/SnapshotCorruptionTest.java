@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,22 @@ class SnapshotCorruptionTest {
         catchThrowableOfType(SnapshotCorruptionException.class, () -> store.openData(f));
     assertThat(e.file()).isEqualTo(f.path());
     assertThat(e).hasMessageContaining(f.path().toString()).hasMessageContaining("checksum");
+  }
+
+  @Test
+  void aStreamedImageWithAFlippedByteFailsAtItsEndInsteadOfEndingCleanly() throws IOException {
+    SnapshotStore store = SnapshotStore.open(dir, 2);
+    SnapshotFile f = writeOne(store);
+    try (InputStream in = store.openDataStreaming(f)) {
+      assertThat(in.readAllBytes()).isEqualTo(image(SEED, 50_000)); // intact: reads to the end
+    }
+    long headerBytes = Files.size(f.path()) - f.dataBytes() - SnapshotFileFormat.TRAILER_BYTES;
+    flip(f.path(), headerBytes + new SplittableRandom(SEED + 1).nextLong(f.dataBytes()));
+    try (InputStream in = store.openDataStreaming(f)) {
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(SnapshotCorruptionException.class)
+          .hasMessageContaining("checksum");
+    }
   }
 
   @Test

@@ -142,4 +142,26 @@ class SnapshotStoreTest {
     }
     assertThat(filesIn(follower.dir())).isZero();
   }
+
+  @Test
+  void aSealedImageIsDurableButUnlistedUntilPublishedAndGoneIfClosedInstead() throws IOException {
+    SnapshotStore store = SnapshotStore.open(dir, 2);
+    byte[] data = image(SEED + 7, 100_000);
+    SnapshotWriter kept = store.beginWrite(meta(10, 2));
+    kept.stream().write(data);
+    SnapshotFile sealed = kept.seal();
+    assertThat(store.list()).isEmpty();
+    assertThat(read(store, sealed)).isEqualTo(data); // readable, verified, before publishing
+    SnapshotFile published = kept.publish();
+    assertThat(store.find(meta(10, 2))).contains(published);
+    assertThat(read(store, published)).isEqualTo(data);
+
+    SnapshotWriter dropped = store.beginWrite(meta(20, 2));
+    dropped.stream().write(data);
+    dropped.seal();
+    dropped.close();
+    assertThat(store.list()).containsExactly(published);
+    assertThat(filesIn(dir)).isEqualTo(1);
+    assertThatThrownBy(() -> dropped.stream().write(1)).isInstanceOf(IOException.class);
+  }
 }
