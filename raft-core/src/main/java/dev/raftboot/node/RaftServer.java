@@ -36,6 +36,7 @@ import java.util.function.Consumer;
 public final class RaftServer implements AutoCloseable {
   private final ServerConfig config;
   private final RocksDbStore store;
+  private final WriteCoordinator writes;
   private final GrpcTransport transport;
   private final TransportBinding binding;
   private final ExecutorService pool;
@@ -47,6 +48,7 @@ public final class RaftServer implements AutoCloseable {
   private RaftServer(ServerConfig config, Consumer<GrpcTransportConfig.Builder> transportSettings) {
     this.config = config;
     this.store = RocksDbStore.open(config.dataDir().resolve("raft"));
+    this.writes = new WriteCoordinator(store);
     this.binding =
         new TransportBinding(
             MembershipDirectory.open(config.dataDir().resolve("membership.properties")));
@@ -181,7 +183,8 @@ public final class RaftServer implements AutoCloseable {
         RocksDbGroupStorage.bootstrapIfEmpty(
             store.group(name),
             SnapshotStore.open(config.dataDir().resolve("snapshots").resolve(name), 2),
-            initialVoters);
+            initialVoters,
+            writes);
     RaftGroup group =
         new RaftGroup(
             options,
@@ -216,6 +219,11 @@ public final class RaftServer implements AutoCloseable {
   /** Addresses and removed ids this server knows of (see {@link MembershipDirectory}). */
   public MembershipDirectory membershipDirectory() {
     return binding.directory();
+  }
+
+  /** Group commit across this server's groups: how many syncs carried how many writes. */
+  public WriteCoordinator writeCoordinator() {
+    return writes;
   }
 
   /** The peer transport's counters. */

@@ -6,6 +6,7 @@ import dev.raftboot.core.Ready;
 import dev.raftboot.core.SnapshotTemporarilyUnavailableException;
 import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.Entry;
+import dev.raftboot.proto.HardState;
 import dev.raftboot.proto.Snapshot;
 import dev.raftboot.proto.SnapshotMetadata;
 import dev.raftboot.storage.RocksDbLogStorage;
@@ -37,14 +38,24 @@ public final class RocksDbGroupStorage implements GroupStorage {
   private final RocksDbLogStorage raftLog;
   private final SnapshotStore snapshots;
   private final LogStorage view = new View();
+  private final WriteCoordinator writes;
   // Images this node wrote on the apply executor, sealed, waiting for the loop to record them.
   private final ConcurrentHashMap<Long, SnapshotWriter> sealed = new ConcurrentHashMap<>();
 
+  /** Storage whose every Ready is synced on its own. */
+  public RocksDbGroupStorage(RocksDbLogStorage raftLog, SnapshotStore snapshots) {
+    this(raftLog, snapshots, null);
+  }
+
   /**
+   * Storage whose Readies are synced together with other groups' through {@code writes} (one fsync
+   * per round across the groups of a server); null syncs each on its own.
+   *
    * @throws IllegalArgumentException if {@code snapshots} keeps fewer than 2 images: the previous
    *     image must survive until the log records the next one
    */
-  public RocksDbGroupStorage(RocksDbLogStorage raftLog, SnapshotStore snapshots) {
+  public RocksDbGroupStorage(
+      RocksDbLogStorage raftLog, SnapshotStore snapshots, WriteCoordinator writes) {
     if (snapshots.retain() < 2) {
       throw new IllegalArgumentException(
           "the snapshot store of a group must retain at least 2 snapshots, retains "
@@ -52,6 +63,7 @@ public final class RocksDbGroupStorage implements GroupStorage {
     }
     this.raftLog = raftLog;
     this.snapshots = snapshots;
+    this.writes = writes;
   }
 
   /**
@@ -62,11 +74,23 @@ public final class RocksDbGroupStorage implements GroupStorage {
    */
   public static RocksDbGroupStorage bootstrapIfEmpty(
       RocksDbLogStorage raftLog, SnapshotStore snapshots, ConfState initial) {
+    return bootstrapIfEmpty(raftLog, snapshots, initial, null);
+  }
+
+  /**
+   * As {@link #bootstrapIfEmpty(RocksDbLogStorage, SnapshotStore, ConfState)}, syncing through
+   * {@code writes}.
+   */
+  public static RocksDbGroupStorage bootstrapIfEmpty(
+      RocksDbLogStorage raftLog,
+      SnapshotStore snapshots,
+      ConfState initial,
+      WriteCoordinator writes) {
     if (raftLog.isEmpty() && !initial.equals(ConfState.getDefaultInstance())) {
       List<Entry> entries = InitialConfiguration.entries(initial);
       raftLog.persist(InitialConfiguration.hardState(entries), entries, null);
     }
-    return new RocksDbGroupStorage(raftLog, snapshots);
+    return new RocksDbGroupStorage(raftLog, snapshots, writes);
   }
 
   @Override
@@ -74,13 +98,23 @@ public final class RocksDbGroupStorage implements GroupStorage {
     return view;
   }
 
+  /**
+   * The log's part of a Ready in one synced write, shared with other groups when a {@link
+   * WriteCoordinator} is set. A Ready with nothing to store (only messages) writes nothing.
+   */
   @Override
   public void persist(Ready ready) {
+    HardState hardState = ready.hardState().orElse(null);
+    SnapshotMetadata snapshot = ready.snapshot().map(Snapshot::getMetadata).orElse(null);
+    if (hardState == null && snapshot == null && ready.entries().isEmpty()) {
+      return;
+    }
     // A snapshot's image was stored by installSnapshot: only its metadata goes into the log here.
-    raftLog.persist(
-        ready.hardState().orElse(null),
-        ready.entries(),
-        ready.snapshot().map(Snapshot::getMetadata).orElse(null));
+    if (writes == null) {
+      raftLog.persist(hardState, ready.entries(), snapshot);
+    } else {
+      writes.persist(batch -> raftLog.stage(batch, hardState, ready.entries(), snapshot));
+    }
   }
 
   @Override

@@ -119,6 +119,78 @@ class RaftServerTest {
     }
   }
 
+  @Test
+  void groupsShareSyncsAndNoAcknowledgedWriteIsLostWhenEveryServerStopsAbruptly(@TempDir Path dir)
+      throws Exception {
+    for (long id = 1; id <= 3; id++) {
+      ports.put(id, freePort());
+    }
+    java.util.Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try {
+      for (long id = 1; id <= 3; id++) {
+        start(id, dir);
+      }
+      // Both groups written at once, many writes in flight: their Readies meet in the
+      // coordinator.
+      java.util.List<java.util.concurrent.CompletableFuture<Object>> inFlight =
+          new java.util.ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        for (String name : GROUPS) {
+          String key = name + "-k" + i;
+          inFlight.add(
+              groups
+                  .get(name + leaderOf(name))
+                  .propose(KvStateMachine.command((byte) 1, key, "v", null))
+                  .whenComplete(
+                      (r, e) -> {
+                        if (e == null) {
+                          acknowledged.add(name + ":" + key);
+                        }
+                      }));
+        }
+      }
+      for (var f : inFlight) {
+        try {
+          f.get(20, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // Only acknowledged writes must survive.
+        }
+      }
+      for (RaftServer server : servers.values()) {
+        WriteCoordinator writes = server.writeCoordinator();
+        assertThat(writes.syncs()).isPositive().isLessThanOrEqualTo(writes.writes());
+      }
+    } finally {
+      for (RaftServer server : servers.values()) {
+        server.close(Duration.ZERO);
+      }
+      servers.clear();
+    }
+    assertThat(acknowledged).hasSize(400);
+    try {
+      for (long id = 1; id <= 3; id++) {
+        start(id, dir);
+      }
+      for (String name : GROUPS) {
+        write(name, 0, 1); // a new leader commits an entry of its term: all before it applies
+        for (long id = 1; id <= 3; id++) {
+          KvStateMachine sm = machines.get(name + id);
+          long node = id;
+          LocalCluster.await(() -> sm.contents().size() >= 201, name + " on node " + node);
+        }
+      }
+      for (String entry : acknowledged) {
+        String name = entry.substring(0, entry.indexOf(':'));
+        String key = entry.substring(entry.indexOf(':') + 1);
+        for (long id = 1; id <= 3; id++) {
+          assertThat(machines.get(name + id).get(key)).as(entry + " on " + id).isEqualTo("v");
+        }
+      }
+    } finally {
+      servers.values().forEach(RaftServer::close);
+    }
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
