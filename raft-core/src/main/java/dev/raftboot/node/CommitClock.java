@@ -1,5 +1,6 @@
 package dev.raftboot.node;
 
+import dev.raftboot.core.Ready;
 import java.util.ArrayDeque;
 import java.util.function.LongConsumer;
 
@@ -15,6 +16,26 @@ final class CommitClock {
   private static final int MAX_PENDING = 1024;
 
   private final ArrayDeque<Appended> pending = new ArrayDeque<>();
+
+  /**
+   * Called once a Ready is persisted: notes its appended entries and reports (to the group's commit
+   * latency consumer, when one is set) those whose commit the Ready announces.
+   */
+  void onPersisted(Ready rd, GroupStats stats) {
+    if (rd.snapshot().isPresent()) {
+      clear();
+      stats.logFirstIndex = rd.snapshot().get().getMetadata().getIndex() + 1;
+    }
+    LongConsumer sink = stats.commitLatencyNanos;
+    if (sink == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (!rd.entries().isEmpty()) {
+      appended(rd.entries().get(rd.entries().size() - 1).getIndex(), now);
+    }
+    rd.hardState().ifPresent(hs -> committed(hs.getCommit(), now, sink));
+  }
 
   void appended(long lastIndex, long nowNanos) {
     if (pending.size() < MAX_PENDING) {

@@ -6,8 +6,11 @@ import dev.raftboot.core.SoftState;
 import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
 import dev.raftboot.proto.Entry;
+import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Follows a group's leadership from its Readies and tells {@link LeadershipListener}s. Leadership
@@ -16,6 +19,7 @@ import java.util.concurrent.Executor;
  * node steps down. {@link #onReady} runs on the group's loop only.
  */
 final class LeadershipTracker {
+  private static final Logger log = LoggerFactory.getLogger(LeadershipTracker.class);
   private final CopyOnWriteArrayList<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
   private final SerialExecutor notifications;
   private final Executor afterApply;
@@ -94,5 +98,34 @@ final class LeadershipTracker {
       }
     }
     return best;
+  }
+
+  /**
+   * If {@code group} leads, hands leadership to its most caught-up voter and waits (up to {@code
+   * grace}, polling every half tick) until it has stepped down.
+   *
+   * @return whether the node is no longer the leader
+   */
+  static boolean handOff(RaftGroup group, long self, Duration grace, Duration tick) {
+    Status st = group.status();
+    if (st.role() != StateRole.LEADER) {
+      return true;
+    }
+    long target = mostCaughtUpVoter(st, self);
+    if (target == 0) {
+      return false;
+    }
+    log.info("group {}: handing leadership to {}", group.name(), target);
+    group.transferLeadership(target);
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (group.status().role() == StateRole.LEADER && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(Math.max(1, tick.toMillis() / 2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return group.status().role() != StateRole.LEADER;
   }
 }

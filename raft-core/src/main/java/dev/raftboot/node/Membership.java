@@ -3,6 +3,7 @@ package dev.raftboot.node;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.raftboot.core.InvalidConfChangeException;
 import dev.raftboot.core.Progress;
+import dev.raftboot.core.ProposalDroppedException;
 import dev.raftboot.core.RawNode;
 import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
@@ -48,8 +49,25 @@ final class Membership {
   /** Changes proposed on this node, by proposal id, until they apply. */
   private final Map<Long, CompletableFuture<ConfState>> pending = new HashMap<>();
 
-  void track(long proposalId, CompletableFuture<ConfState> f) {
+  /**
+   * Proposes {@code cc} to the Raft node and tracks {@code f} until it applies; fails {@code f}
+   * when the node refuses it.
+   *
+   * @return whether the change was proposed
+   */
+  boolean propose(RawNode raw, long proposalId, ConfChangeV2 cc, CompletableFuture<ConfState> f) {
     pending.put(proposalId, f);
+    try {
+      raw.proposeConfChange(cc);
+      return true;
+    } catch (ProposalDroppedException e) {
+      pending.remove(proposalId, f);
+      f.completeExceptionally(new NotLeaderException(group.name(), e.leaderId(), e.getMessage()));
+    } catch (InvalidConfChangeException e) {
+      pending.remove(proposalId, f);
+      f.completeExceptionally(e);
+    }
+    return false;
   }
 
   void forget(long proposalId, CompletableFuture<ConfState> f) {

@@ -6,10 +6,8 @@ import dev.raftboot.core.InvalidMessageException;
 import dev.raftboot.core.ProposalDroppedException;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
-import dev.raftboot.core.ReadState;
 import dev.raftboot.core.Ready;
 import dev.raftboot.core.SnapshotStatus;
-import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
 import dev.raftboot.proto.ConfChangeType;
 import dev.raftboot.proto.ConfChangeV2;
@@ -27,8 +25,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +62,7 @@ public final class RaftGroup implements AutoCloseable {
   private final Membership membership;
   private final LeadershipTracker leadership;
   private final CommitClock commitClock = new CommitClock();
+  private final ProposalBatch batch;
   private final OnDemandSnapshots snapshots;
 
   /**
@@ -79,7 +76,7 @@ public final class RaftGroup implements AutoCloseable {
   private final GroupStats stats = new GroupStats();
 
   // Loop-only state.
-  private final Map<ByteString, CompletableFuture<Void>> reads = new HashMap<>();
+  private final ReadBarriers reads;
   private final IncomingSnapshots incoming = new IncomingSnapshots();
   private ConfState confState;
   private boolean flushScheduled;
@@ -106,6 +103,8 @@ public final class RaftGroup implements AutoCloseable {
     this.sender = sender;
     this.timer = timer;
     this.loop = new SerialExecutor(pool);
+    this.batch = new ProposalBatch(options.name());
+    this.reads = new ReadBarriers(options.name());
     this.membership = new Membership(this, options, timer);
     SnapshotMetadata snap = storage.logStorage().snapshot(0).getMetadata();
     long snapIndex = snap.getIndex();
@@ -280,40 +279,11 @@ public final class RaftGroup implements AutoCloseable {
             return;
           }
           proposals.put(id, f);
-          batch.add(new Queued(id, data, f));
+          batch.add(id, data, f);
           requestFlush();
         });
     timeout(f, () -> proposals.remove(id, f), id);
     return f;
-  }
-
-  /** A proposal waiting for the end of the loop pass, to be proposed with the others. */
-  private record Queued(long id, byte[] data, CompletableFuture<Object> future) {}
-
-  private final List<Queued> batch = new ArrayList<>();
-
-  /**
-   * Proposes everything queued during this loop pass as one batch: one append and one round of
-   * messages however many clients wrote meanwhile.
-   */
-  private void proposeBatch() {
-    if (batch.isEmpty()) {
-      return;
-    }
-    List<byte[]> commands = new ArrayList<>(batch.size());
-    for (Queued q : batch) {
-      commands.add(q.data());
-    }
-    try {
-      raw.propose(commands);
-    } catch (ProposalDroppedException e) {
-      for (Queued q : batch) {
-        proposals.remove(q.id());
-        q.future()
-            .completeExceptionally(new NotLeaderException(name(), e.leaderId(), e.getMessage()));
-      }
-    }
-    batch.clear();
   }
 
   /**
@@ -345,17 +315,11 @@ public final class RaftGroup implements AutoCloseable {
             f.completeExceptionally(new GroupClosedException(name()));
             return;
           }
-          reads.put(ctx, f);
-          try {
-            raw.readIndex(ctx.toByteArray(), lease);
-          } catch (ProposalDroppedException e) {
-            reads.remove(ctx);
-            f.completeExceptionally(new NotLeaderException(name(), e.leaderId(), e.getMessage()));
-            return;
+          if (reads.request(raw, ctx, lease, f)) {
+            requestFlush();
           }
-          requestFlush();
         });
-    timeout(f, () -> loop.execute(() -> reads.remove(ctx, f)), id);
+    timeout(f, () -> loop.execute(() -> reads.forget(ctx, f)), id);
     return f;
   }
 
@@ -383,19 +347,9 @@ public final class RaftGroup implements AutoCloseable {
             f.completeExceptionally(new GroupClosedException(name()));
             return;
           }
-          membership.track(id, f);
-          try {
-            raw.proposeConfChange(cc);
-          } catch (ProposalDroppedException e) {
-            membership.forget(id, f);
-            f.completeExceptionally(new NotLeaderException(name(), e.leaderId(), e.getMessage()));
-            return;
-          } catch (InvalidConfChangeException e) {
-            membership.forget(id, f);
-            f.completeExceptionally(e);
-            return;
+          if (membership.propose(raw, id, cc, f)) {
+            requestFlush();
           }
-          requestFlush();
         });
     timeout(f, () -> loop.execute(() -> membership.forget(id, f)), id);
     return f;
@@ -544,26 +498,7 @@ public final class RaftGroup implements AutoCloseable {
    * @return whether this node is no longer the leader
    */
   public boolean handOffLeadership(Duration grace) {
-    Status st = status;
-    if (st.role() != StateRole.LEADER) {
-      return true;
-    }
-    long target = LeadershipTracker.mostCaughtUpVoter(st, nodeId);
-    if (target == 0) {
-      return false;
-    }
-    log.info("group {}: handing leadership to {}", name(), target);
-    transferLeadership(target);
-    long deadline = System.nanoTime() + grace.toNanos();
-    while (status.role() == StateRole.LEADER && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(Math.max(1, options.tickInterval().toMillis() / 2));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return status.role() != StateRole.LEADER;
+    return LeadershipTracker.handOff(this, nodeId, grace, options.tickInterval());
   }
 
   /** Stops the group; operations still waiting fail with {@link GroupClosedException}. */
@@ -580,8 +515,7 @@ public final class RaftGroup implements AutoCloseable {
           proposals.values().forEach(f -> f.completeExceptionally(e));
           proposals.clear();
           batch.clear();
-          reads.values().forEach(f -> f.completeExceptionally(e));
-          reads.clear();
+          reads.failAll(e);
           membership.failPending(e);
           applier.failWaiting(e);
           incoming.discard();
@@ -605,13 +539,13 @@ public final class RaftGroup implements AutoCloseable {
     if (closed) {
       return;
     }
-    proposeBatch();
+    batch.proposeTo(raw, proposals);
     while (raw.hasReady()) {
       Ready rd = raw.ready();
       // The image is stored (durably, under its final name) before the log records the snapshot.
       rd.snapshot().ifPresent(this::installSnapshot);
       storage.persist(rd);
-      measureCommit(rd);
+      commitClock.onPersisted(rd, stats);
       if (!rd.messages().isEmpty()) {
         sender.send(rd.messages());
       }
@@ -637,12 +571,7 @@ public final class RaftGroup implements AutoCloseable {
           applier.execute(() -> applyLatency.accept(System.nanoTime() - handedAt));
         }
       }
-      for (ReadState rs : rd.readStates()) {
-        CompletableFuture<Void> f = reads.remove(ByteString.copyFrom(rs.requestCtx()));
-        if (f != null) {
-          applier.whenApplied(rs.index(), f);
-        }
-      }
+      reads.onReadStates(rd.readStates(), applier);
       raw.advance(rd);
       leadership.onReady(rd);
     }
@@ -651,23 +580,6 @@ public final class RaftGroup implements AutoCloseable {
     status = raw.status();
     // A snapshot image still staged was refused by the consensus module (stale, or a newer one).
     incoming.discard();
-  }
-
-  /** Notes appended entries and reports those whose commit is now known (when measured). */
-  private void measureCommit(Ready rd) {
-    if (rd.snapshot().isPresent()) {
-      commitClock.clear();
-      stats.logFirstIndex = rd.snapshot().get().getMetadata().getIndex() + 1;
-    }
-    LongConsumer sink = stats.commitLatencyNanos;
-    if (sink == null) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (!rd.entries().isEmpty()) {
-      commitClock.appended(rd.entries().get(rd.entries().size() - 1).getIndex(), now);
-    }
-    rd.hardState().ifPresent(hs -> commitClock.committed(hs.getCommit(), now, sink));
   }
 
   private void snapshotForAFollower() {

@@ -1,0 +1,56 @@
+package dev.raftboot.node;
+
+import dev.raftboot.core.ProposalDroppedException;
+import dev.raftboot.core.RawNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The proposals queued during one loop pass, proposed together at its end: one append and one round
+ * of messages however many clients wrote meanwhile. Loop-only.
+ */
+final class ProposalBatch {
+  /** A proposal waiting for the end of the loop pass. */
+  private record Queued(long id, byte[] data, CompletableFuture<Object> future) {}
+
+  private final String group;
+  private final List<Queued> queued = new ArrayList<>();
+
+  ProposalBatch(String group) {
+    this.group = group;
+  }
+
+  void add(long id, byte[] data, CompletableFuture<Object> future) {
+    queued.add(new Queued(id, data, future));
+  }
+
+  /**
+   * Proposes everything queued; when the node cannot take them, fails their futures with {@link
+   * NotLeaderException} and forgets them in {@code waiting}.
+   */
+  void proposeTo(RawNode raw, Map<Long, CompletableFuture<Object>> waiting) {
+    if (queued.isEmpty()) {
+      return;
+    }
+    List<byte[]> commands = new ArrayList<>(queued.size());
+    for (Queued q : queued) {
+      commands.add(q.data());
+    }
+    try {
+      raw.propose(commands);
+    } catch (ProposalDroppedException e) {
+      for (Queued q : queued) {
+        waiting.remove(q.id());
+        q.future()
+            .completeExceptionally(new NotLeaderException(group, e.leaderId(), e.getMessage()));
+      }
+    }
+    queued.clear();
+  }
+
+  void clear() {
+    queued.clear();
+  }
+}
