@@ -483,10 +483,22 @@ public final class RaftGroup implements AutoCloseable {
   /**
    * Stops the group gracefully: a leader first hands leadership to its most caught-up voter and
    * waits (up to {@code grace}) until it has stepped down, so the group elects no new leader by
-   * timeout and writes pause only for the hand-off. Then {@link #close()}.
+   * timeout and writes pause only for the hand-off. Proposals still waiting here then get until the
+   * end of {@code grace} to apply. Then {@link #close()}.
    */
   public void close(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
     handOffLeadership(grace);
+    // Proposals made here before the hand-off commit under the new leader: let them apply here
+    // (within what is left of the grace) rather than fail them with GroupClosedException.
+    while (!proposals.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     close();
   }
 
