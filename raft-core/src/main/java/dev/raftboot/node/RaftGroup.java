@@ -16,7 +16,6 @@ import dev.raftboot.proto.Entry;
 import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
-import dev.raftboot.proto.Snapshot;
 import dev.raftboot.proto.SnapshotMetadata;
 import dev.raftboot.transport.PeerAddress;
 import dev.raftboot.transport.SnapshotImage;
@@ -63,7 +62,8 @@ public final class RaftGroup implements AutoCloseable {
   private final LeadershipTracker leadership;
   private final CommitClock commitClock = new CommitClock();
   private final ProposalBatch batch;
-  private final OnDemandSnapshots snapshots;
+  private final OnDemandSnapshots onDemandSnapshots;
+  private final GroupSnapshots snapshots;
 
   /**
    * Proposal ids start from the wall clock so that ids of a restarted node never match entries its
@@ -77,7 +77,6 @@ public final class RaftGroup implements AutoCloseable {
 
   // Loop-only state.
   private final ReadBarriers reads;
-  private final IncomingSnapshots incoming = new IncomingSnapshots();
   private ConfState confState;
   private boolean flushScheduled;
   private boolean closed;
@@ -108,9 +107,12 @@ public final class RaftGroup implements AutoCloseable {
     this.membership = new Membership(this, options, timer);
     SnapshotMetadata snap = storage.logStorage().snapshot(0).getMetadata();
     long snapIndex = snap.getIndex();
-    this.snapshots =
+    this.onDemandSnapshots =
         new OnDemandSnapshots(storage.logStorage(), () -> confState, this::snapshotForAFollower);
-    this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), snapshots);
+    this.snapshots =
+        new GroupSnapshots(
+            options.name(), storage, stats, options.keepEntries(), onDemandSnapshots);
+    this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), onDemandSnapshots);
     this.confState = raw.status().confState();
     this.status = raw.status();
     stats.logFirstIndex = storage.logStorage().firstIndex();
@@ -188,7 +190,7 @@ public final class RaftGroup implements AutoCloseable {
             image.discard();
             return;
           }
-          incoming.stage(message.getSnapshot().getMetadata(), image);
+          snapshots.stage(message.getSnapshot().getMetadata(), image);
           step(message);
           requestFlush();
         });
@@ -196,12 +198,12 @@ public final class RaftGroup implements AutoCloseable {
 
   /** Where the transport writes an image of this group arriving from the leader. */
   SnapshotWriter openIncomingSnapshot(SnapshotMetadata metadata) throws IOException {
-    return storage.receiveSnapshot(metadata);
+    return snapshots.openIncoming(metadata);
   }
 
   /** The image of this group's snapshot at {@code metadata}, for the transport to send. */
   InputStream openOutgoingSnapshot(SnapshotMetadata metadata) throws IOException {
-    return storage.streamSnapshot(metadata);
+    return snapshots.openOutgoing(metadata);
   }
 
   private void step(Message m) {
@@ -530,7 +532,7 @@ public final class RaftGroup implements AutoCloseable {
           reads.failAll(e);
           membership.failPending(e);
           applier.failWaiting(e);
-          incoming.discard();
+          snapshots.discardRefused();
           done.complete(null);
         });
     done.join();
@@ -555,7 +557,7 @@ public final class RaftGroup implements AutoCloseable {
     while (raw.hasReady()) {
       Ready rd = raw.ready();
       // The image is stored (durably, under its final name) before the log records the snapshot.
-      rd.snapshot().ifPresent(this::installSnapshot);
+      rd.snapshot().ifPresent(snapshots::install);
       storage.persist(rd);
       commitClock.onPersisted(rd, stats);
       if (!rd.messages().isEmpty()) {
@@ -591,35 +593,17 @@ public final class RaftGroup implements AutoCloseable {
     // part, and readers only need a recent view.
     status = raw.status();
     // A snapshot image still staged was refused by the consensus module (stale, or a newer one).
-    incoming.discard();
+    snapshots.discardRefused();
   }
 
   private void snapshotForAFollower() {
     applier.snapshotNow();
   }
 
-  private void installSnapshot(Snapshot snapshot) {
-    SnapshotImage image = incoming.take(snapshot);
-    try {
-      storage.installSnapshot(snapshot.getMetadata(), image);
-    } finally {
-      image.discard();
-    }
-  }
-
   private void recordSnapshot(Applier.TakenSnapshot taken) {
-    if (closed) {
-      return;
+    if (!closed) {
+      snapshots.record(taken);
     }
-    long started = System.nanoTime();
-    storage.snapshotAndCompact(taken.metadata(), options.keepEntries());
-    // Writing the image (on the apply executor) and recording it here, together.
-    stats.snapshotDurationNanos.accept(taken.writeNanos() + System.nanoTime() - started);
-    stats.logFirstIndex = storage.logStorage().firstIndex();
-    snapshots.snapshotRecorded();
-    stats.snapshotsTaken.increment();
-    log.debug(
-        "group {}: snapshot at {} recorded, log compacted", name(), taken.metadata().getIndex());
   }
 
   private void timeout(CompletableFuture<?> f, Runnable forget, long id) {

@@ -98,8 +98,13 @@ class ClientSessionTest {
           .isEqualTo("t#1");
       long target = c.someFollower(leader);
       awaitAllApplied(c, leader);
-      c.groups.get(leader).transferLeadership(target);
-      LocalCluster.await(() -> c.groups.get(target).isLeader(), "node " + target + " to lead");
+      // A transfer can be abandoned (e.g. the target was slow to answer): ask again until it leads.
+      LocalCluster.await(
+          () -> {
+            c.groups.get(leader).transferLeadership(target);
+            return c.groups.get(target).isLeader();
+          },
+          "node " + target + " to lead");
       assertThat(get(c.groups.get(target).propose(CountingStateMachine.command("t"), r)))
           .isEqualTo("t#1");
       assertThat(get(c.groups.get(leader).propose(CountingStateMachine.command("t"), r)))
@@ -128,7 +133,9 @@ class ClientSessionTest {
       }
       awaitAllApplied(c, leader);
       long follower = c.someFollower(leader);
-      assertThat(c.groups.get(follower).stats().snapshotsTaken()).isPositive();
+      // Recorded by the loop shortly after the applier wrote it.
+      LocalCluster.await(
+          () -> c.groups.get(follower).stats().snapshotsTaken() > 0, "a snapshot on " + follower);
 
       c.crash(follower);
       RaftGroup restarted = c.restart(follower);
