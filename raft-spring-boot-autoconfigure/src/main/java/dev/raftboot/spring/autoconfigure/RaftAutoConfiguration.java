@@ -7,8 +7,10 @@ import dev.raftboot.spring.Leadership;
 import dev.raftboot.spring.RaftGroupOpenedListener;
 import dev.raftboot.spring.RaftRuntime;
 import dev.raftboot.spring.RaftTemplate;
+import dev.raftboot.spring.schedule.ScheduledOnceJobs;
 import dev.raftboot.storage.StoreLockedException;
 import dev.raftboot.transport.PeerAddress;
+import java.time.Clock;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,10 +20,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -87,6 +91,25 @@ public class RaftAutoConfiguration {
   @ConditionalOnMissingBean
   Leadership raftLeadership(RaftRuntime runtime) {
     return new Leadership(runtime);
+  }
+
+  /** {@code @ScheduledOnce} methods, each scheduler group a Raft group of its own. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBooleanProperty(name = "raft.scheduler.enabled", matchIfMissing = true)
+  static class SchedulerConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    static ScheduledOnceJobs scheduledOnceJobs(Environment environment) {
+      // A bean post-processor is created before configuration properties beans: bind directly.
+      RaftProperties p =
+          Binder.get(environment).bind("raft", RaftProperties.class).orElseGet(RaftProperties::new);
+      return new ScheduledOnceJobs(
+          p.getScheduler().getGroup(),
+          p.getScheduler().getHistorySize(),
+          p.getScheduler().getMaxCatchUp(),
+          p.getTickInterval(),
+          Clock.systemUTC());
+    }
   }
 
   /** Commands as JSON through the application's Jackson, when it has one. */

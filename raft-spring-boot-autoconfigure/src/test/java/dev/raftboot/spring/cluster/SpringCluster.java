@@ -1,0 +1,121 @@
+package dev.raftboot.spring.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.raftboot.spring.RaftRuntime;
+import dev.raftboot.spring.RaftTemplate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Application contexts of {@link ClusterApp} in this JVM, one per node, on loopback ports. */
+final class SpringCluster implements AutoCloseable {
+  private final Path dataRoot;
+  private final int[] ports;
+  private final String members;
+  private final String[] extraProperties;
+  private final Map<Long, ConfigurableApplicationContext> nodes = new LinkedHashMap<>();
+
+  SpringCluster(int size, Path dataRoot, String... extraProperties) {
+    this.dataRoot = dataRoot;
+    this.ports = IntStream.range(0, size).map(i -> freePort()).toArray();
+    this.members =
+        IntStream.range(0, size)
+            .mapToObj(i -> (i + 1) + "=127.0.0.1:" + ports[i])
+            .collect(Collectors.joining(","));
+    this.extraProperties = extraProperties;
+  }
+
+  SpringCluster startAll() {
+    for (long id = 1; id <= ports.length; id++) {
+      start(id);
+    }
+    return this;
+  }
+
+  ConfigurableApplicationContext start(long id) {
+    List<String> props = new ArrayList<>();
+    props.add("raft.node-id=" + id);
+    props.add("raft.members=" + members);
+    props.add("raft.cluster-id=spring-cluster-test");
+    props.add("raft.data-dir=" + dataRoot.resolve("node-" + id));
+    props.add("raft.transport.port=" + ports[(int) id - 1]);
+    props.add("raft.transport.bind-host=127.0.0.1");
+    props.add("raft.tick-interval=20ms");
+    props.add("raft.shutdown-transfer-timeout=2s");
+    props.add("spring.main.banner-mode=off");
+    props.addAll(Arrays.asList(extraProperties));
+    ConfigurableApplicationContext ctx =
+        new SpringApplicationBuilder(ClusterApp.class)
+            .web(WebApplicationType.NONE)
+            .properties(props.toArray(String[]::new))
+            .run();
+    nodes.put(id, ctx);
+    return ctx;
+  }
+
+  void stop(long id) {
+    ConfigurableApplicationContext ctx = nodes.remove(id);
+    if (ctx != null) {
+      ctx.close();
+    }
+  }
+
+  ConfigurableApplicationContext node(long id) {
+    return nodes.get(id);
+  }
+
+  Map<Long, ConfigurableApplicationContext> running() {
+    return Map.copyOf(nodes);
+  }
+
+  RaftTemplate template(long id) {
+    return nodes.get(id).getBean(RaftTemplate.class);
+  }
+
+  <T> T bean(long id, Class<T> type) {
+    return nodes.get(id).getBean(type);
+  }
+
+  /** The node that leads {@code group} (leadership granted), once one does. */
+  long awaitLeader(String group) {
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> leaderOf(group), Optional::isPresent)
+        .orElseThrow();
+  }
+
+  Optional<Long> leaderOf(String group) {
+    return nodes.entrySet().stream()
+        .filter(e -> e.getValue().getBean(RaftRuntime.class).isRunning())
+        .filter(e -> e.getValue().getBean(RaftTemplate.class).isLeader(group))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  @Override
+  public void close() {
+    new ArrayList<>(nodes.keySet()).forEach(this::stop);
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

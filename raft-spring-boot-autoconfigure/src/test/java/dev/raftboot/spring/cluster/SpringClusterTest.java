@@ -1,0 +1,156 @@
+package dev.raftboot.spring.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.raftboot.node.RaftGroup;
+import dev.raftboot.spring.LeadershipGrantedEvent;
+import dev.raftboot.spring.RaftTemplate;
+import dev.raftboot.spring.ReadConsistency;
+import dev.raftboot.spring.autoconfigure.CounterStateMachine;
+import dev.raftboot.spring.schedule.JobRun;
+import dev.raftboot.spring.schedule.ScheduledOnceJobs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three application contexts in one JVM forming a cluster over gRPC on loopback. */
+class SpringClusterTest {
+  @TempDir Path dir;
+
+  @BeforeEach
+  void reset() {
+    ClusterApp.RUNS.clear();
+    ClusterApp.DOWNSTREAM.reset();
+  }
+
+  @Test
+  void replicatesFromEveryNodeAndFailsOverWithEvents() throws Exception {
+    try (SpringCluster cluster = new SpringCluster(3, dir, "raft.scheduler.enabled=false")) {
+      cluster.startAll();
+      long leader = cluster.awaitLeader("counter");
+      for (long id = 1; id <= 3; id++) {
+        Long total =
+            cluster
+                .template(id)
+                .<Long>submit("counter", new CounterStateMachine.Add(id))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(total).isPositive();
+      }
+      for (long id = 1; id <= 3; id++) {
+        RaftTemplate raft = cluster.template(id);
+        assertThat(
+                raft.read("counter", (CounterStateMachine c) -> c.total())
+                    .get(10, TimeUnit.SECONDS))
+            .as("linearizable read on node %d", id)
+            .isEqualTo(6);
+        assertThat(
+                raft.read("counter", ReadConsistency.LEASE, (CounterStateMachine c) -> c.total())
+                    .get(10, TimeUnit.SECONDS))
+            .isEqualTo(6);
+      }
+      assertThat(cluster.bean(leader, ClusterApp.LeadershipEvents.class).events)
+          .anySatisfy(e -> assertThat(e).isInstanceOf(LeadershipGrantedEvent.class));
+
+      // The leader goes away; another node is granted leadership and announces it.
+      cluster.stop(leader);
+      long next = cluster.awaitLeader("counter");
+      assertThat(next).isNotEqualTo(leader);
+      assertThat(cluster.bean(next, ClusterApp.LeadershipEvents.class).events)
+          .anySatisfy(
+              e -> {
+                assertThat(e).isInstanceOf(LeadershipGrantedEvent.class);
+                assertThat(((LeadershipGrantedEvent) e).group()).isEqualTo("counter");
+              });
+      Long total =
+          cluster
+              .template(next)
+              .<Long>submit("counter", new CounterStateMachine.Add(10))
+              .get(10, TimeUnit.SECONDS);
+      assertThat(total).isEqualTo(16);
+
+      // The stopped node comes back from its data directory and catches up.
+      cluster.start(leader);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(cluster.bean(leader, CounterStateMachine.class).total())
+                      .isEqualTo(16));
+    }
+  }
+
+  @Test
+  void scheduledOnceRunsAtMostOncePerSlotAcrossForcedLeaderChanges() throws Exception {
+    try (SpringCluster cluster =
+        new SpringCluster(3, dir, "raft.scheduler.history-size=100000", "test.tick-rate=200ms")) {
+      cluster.startAll();
+      int changes = 0;
+      long leader = cluster.awaitLeader("raft-scheduler");
+      while (changes < 21) {
+        // Let a slot or two run under this leader, then move leadership on.
+        Thread.sleep(250);
+        long target = leader % 3 + 1;
+        RaftGroup group = cluster.template(leader).group("raft-scheduler");
+        group.transferLeadership(target);
+        long previous = leader;
+        leader =
+            await()
+                .atMost(Duration.ofSeconds(20))
+                .until(
+                    () -> cluster.leaderOf("raft-scheduler").orElse(previous), l -> l != previous);
+        changes++;
+      }
+      Thread.sleep(600);
+
+      ScheduledOnceJobs jobs = cluster.bean(leader, ScheduledOnceJobs.class);
+      List<JobRun> history = jobs.history("tick");
+      List<ClusterApp.Run> runs = List.copyOf(ClusterApp.RUNS);
+      Map<Long, List<ClusterApp.Run>> runsBySlot =
+          runs.stream().collect(Collectors.groupingBy(ClusterApp.Run::slot));
+
+      assertThat(runsBySlot.values())
+          .as("no slot ran twice (misfire = SKIP)")
+          .allSatisfy(r -> assertThat(r).hasSize(1));
+      assertThat(ClusterApp.DOWNSTREAM.acceptedBySlot().values())
+          .allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+
+      Map<Long, JobRun> claims =
+          history.stream()
+              .filter(r -> r.claimIndex() > 0)
+              .collect(Collectors.toMap(r -> r.slot().toEpochMilli(), Function.identity()));
+      for (ClusterApp.Run run : runs) {
+        JobRun claim = claims.get(run.slot());
+        assertThat(claim).as("run of slot %d was claimed through the log", run.slot()).isNotNull();
+        assertThat(claim.claimIndex()).isEqualTo(run.claimIndex());
+        assertThat(claim.term()).isEqualTo(run.term());
+        assertThat(claim.node()).isEqualTo(run.node());
+      }
+      List<JobRun> succeeded =
+          history.stream().filter(r -> r.outcome() == JobRun.Outcome.SUCCEEDED).toList();
+      assertThat(succeeded)
+          .allSatisfy(r -> assertThat(runsBySlot.get(r.slot().toEpochMilli())).hasSize(1));
+      assertThat(succeeded).as("slots run across the leader changes").hasSizeGreaterThan(15);
+      assertThat(runs.stream().map(ClusterApp.Run::node).distinct().count())
+          .as("runs happened on more than one leader")
+          .isGreaterThan(1);
+      // Every node applied the same history.
+      for (long id = 1; id <= 3; id++) {
+        ScheduledOnceJobs other = cluster.bean(id, ScheduledOnceJobs.class);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () ->
+                    assertThat(other.history("tick").subList(0, history.size() - 2))
+                        .isEqualTo(history.subList(0, history.size() - 2)));
+      }
+    }
+  }
+}
