@@ -120,6 +120,14 @@ public final class RaftServer implements AutoCloseable {
     return transport.peerService();
   }
 
+  /**
+   * Stops taking inbound peer traffic (outbound goes on), before a shutdown: see {@link
+   * GrpcTransport#refuseInbound()}.
+   */
+  public void refuseInbound() {
+    transport.refuseInbound();
+  }
+
   /** This server's node id. */
   public long nodeId() {
     return config.nodeId();

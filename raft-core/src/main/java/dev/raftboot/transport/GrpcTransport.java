@@ -52,6 +52,7 @@ public final class GrpcTransport implements Transport {
   private final TransportListener listener;
   private final TransportCounters counters = new TransportCounters();
   private final GroupRegistry groups;
+  private final PeerService peerService;
   private final Map<Long, GrpcPeer> peers = new ConcurrentHashMap<>();
   private final ExecutorService serverExecutor;
   private final ExecutorService clientExecutor;
@@ -64,6 +65,7 @@ public final class GrpcTransport implements Transport {
     this.config = config;
     this.listener = listener;
     this.groups = new GroupRegistry(config.nodeId(), counters);
+    this.peerService = new PeerService(config, groups, counters, listener);
     String prefix = "raft-transport-" + config.nodeId();
     this.serverExecutor = Executors.newCachedThreadPool(daemon(prefix + "-in"));
     this.clientExecutor = Executors.newCachedThreadPool(daemon(prefix + "-out"));
@@ -116,8 +118,16 @@ public final class GrpcTransport implements Transport {
    */
   public ServerServiceDefinition peerService() {
     return ServerInterceptors.intercept(
-        new PeerService(config, groups, counters, listener),
-        new ClusterIdInterceptor(config.clusterId(), config.nodeId(), counters));
+        peerService, new ClusterIdInterceptor(config.clusterId(), config.nodeId(), counters));
+  }
+
+  /**
+   * Ends every inbound message stream and refuses new ones; outbound traffic goes on. For a node
+   * about to stop whose peer traffic is served by the application's gRPC server: that server's
+   * graceful shutdown would otherwise wait for streams peers never close.
+   */
+  public void refuseInbound() {
+    peerService.refuseInbound();
   }
 
   /** The port the server is bound to (the chosen one when configured with port 0). */

@@ -8,7 +8,11 @@ import dev.raftboot.proto.SendAck;
 import dev.raftboot.proto.SnapshotAck;
 import dev.raftboot.proto.SnapshotChunk;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +28,11 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
   private final GroupRegistry groups;
   private final TransportCounters counters;
   private final TransportListener listener;
+
+  /** The response side of every open inbound message stream, so a shutdown can end them. */
+  private final Set<StreamObserver<SendAck>> open = ConcurrentHashMap.newKeySet();
+
+  private volatile boolean refusing;
 
   PeerService(
       GrpcTransportConfig config,
@@ -82,9 +91,36 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
         .build();
   }
 
+  /**
+   * Ends every inbound message stream and refuses new ones, so a server shutting down does not wait
+   * for peers to close streams they would keep open forever.
+   */
+  void refuseInbound() {
+    refusing = true;
+    for (StreamObserver<SendAck> responses : List.copyOf(open)) {
+      if (open.remove(responses)) {
+        try {
+          responses.onError(shuttingDown());
+        } catch (RuntimeException e) {
+          log.debug("node {}: ending an inbound stream: {}", config.nodeId(), e.toString());
+        }
+      }
+    }
+  }
+
+  private StatusRuntimeException shuttingDown() {
+    return Status.UNAVAILABLE
+        .withDescription("node " + config.nodeId() + " is shutting down")
+        .asRuntimeException();
+  }
+
   @Override
   public StreamObserver<MessageBatch> send(StreamObserver<SendAck> responses) {
     String peer = StreamHeaders.describePeer();
+    open.add(responses);
+    if (refusing && open.remove(responses)) {
+      responses.onError(shuttingDown());
+    }
     return new StreamObserver<>() {
       private boolean closed;
 
@@ -97,6 +133,7 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
         // a broken or hostile sender, so the whole stream goes.
         if (!config.clusterId().equals(batch.getClusterId())) {
           closed = true;
+          open.remove(responses);
           counters.reject(RejectReason.CLUSTER_ID_MISMATCH);
           log.warn(
               "node {}: closed the stream of {}: batch for cluster '{}'",
@@ -114,13 +151,14 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
 
       @Override
       public void onError(Throwable t) {
+        open.remove(responses);
         log.debug(
             "node {}: stream of {} ended: {}", config.nodeId(), peer, Status.fromThrowable(t));
       }
 
       @Override
       public void onCompleted() {
-        if (!closed) {
+        if (!closed && open.remove(responses)) {
           responses.onNext(SendAck.getDefaultInstance());
           responses.onCompleted();
         }

@@ -24,7 +24,7 @@ import org.springframework.context.SmartLifecycle;
  * The node's Raft side inside a Spring application: the {@link RaftServer} and the groups it runs
  * for {@link RaftStateMachine} beans (and for the starter's own scheduler). Starts before the web
  * server reports ready and stops after it stopped taking requests; leaders hand their leadership
- * over when the context starts closing ({@link #handOffLeadership()}), while peers are still
+ * over when the context starts closing ({@link #prepareShutdown()}), while peers are still
  * reachable.
  */
 public final class RaftRuntime implements SmartLifecycle {
@@ -100,14 +100,19 @@ public final class RaftRuntime implements SmartLifecycle {
     log.info("node {}: Raft runtime started with groups {}", server.nodeId(), definitions.keySet());
   }
 
-  /** Hands every group this node leads to another voter, waiting up to the shutdown grace each. */
-  public void handOffLeadership() {
+  /**
+   * Prepares a shutdown while peers are still reachable: hands every group this node leads to
+   * another voter (waiting up to the shutdown grace each), then stops taking inbound peer traffic
+   * so that an application-owned gRPC server stops without waiting for peer streams.
+   */
+  public void prepareShutdown() {
     if (!running) {
       return;
     }
     for (String name : definitions.keySet()) {
       server.group(name).handOffLeadership(shutdownGrace);
     }
+    server.refuseInbound();
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.raftboot.transport.PeerAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -39,10 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
     beforeName = "org.springframework.boot.grpc.server.autoconfigure.GrpcServerAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "raft.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RaftProperties.class)
-@Import({
-  RaftAutoConfiguration.GrpcServerPeerTransport.class,
-  RaftAutoConfiguration.DedicatedPeerTransport.class
-})
+@Import(RaftAutoConfiguration.GrpcServerPeerTransport.class)
 public class RaftAutoConfiguration {
 
   @Bean
@@ -124,6 +122,19 @@ public class RaftAutoConfiguration {
   }
 
   /**
+   * The node's server. Peer traffic goes on the application's own gRPC server when {@link
+   * GrpcServerPeerTransport} applies, otherwise on a port of its own ({@code raft.transport.port}).
+   * Closed by {@link RaftRuntime#stop()}, never by the bean factory.
+   */
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean
+  RaftServer raftServer(RaftNodeSettings settings, ListableBeanFactory beans) {
+    return createServer(settings, beans.containsBeanDefinition(PEER_SERVICE_BEAN));
+  }
+
+  static final String PEER_SERVICE_BEAN = "raftPeerService";
+
+  /**
    * Peer traffic on the application's own gRPC server, when it runs one (it has gRPC services of
    * its own and Spring Boot's gRPC server support is present and enabled).
    */
@@ -133,29 +144,12 @@ public class RaftAutoConfiguration {
   @ConditionalOnBooleanProperty(name = "spring.grpc.server.enabled", matchIfMissing = true)
   @ConditionalOnBooleanProperty(name = "raft.transport.use-grpc-server", matchIfMissing = true)
   static class GrpcServerPeerTransport {
-    @Bean(destroyMethod = "")
-    @ConditionalOnMissingBean
-    RaftServer raftServer(RaftNodeSettings settings) {
-      return createServer(settings, true);
-    }
-
-    @Bean
-    io.grpc.BindableService raftPeerService(RaftServer server) {
-      return server::peerService;
+    @Bean(PEER_SERVICE_BEAN)
+    io.grpc.BindableService raftPeerService(ObjectProvider<RaftServer> server) {
+      return () -> server.getObject().peerService();
     }
   }
 
-  /** Peer traffic on a port of its own ({@code raft.transport.port}). */
-  @Configuration(proxyBeanMethods = false)
-  static class DedicatedPeerTransport {
-    @Bean(destroyMethod = "")
-    @ConditionalOnMissingBean
-    RaftServer raftServer(RaftNodeSettings settings) {
-      return createServer(settings, false);
-    }
-  }
-
-  /** The server is closed by {@link RaftRuntime#stop()}, never by the bean factory. */
   static RaftServer createServer(RaftNodeSettings settings, boolean externalServer) {
     RaftProperties p = settings.properties();
     try {

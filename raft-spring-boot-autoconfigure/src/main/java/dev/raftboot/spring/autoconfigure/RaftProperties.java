@@ -292,10 +292,13 @@ public class RaftProperties {
     }
   }
 
-  /** The {@code raft} health contributor. */
+  /** The {@code raft} health contributor and readiness. */
   public static class Health {
     /** Applied-index lag behind the commit index above which a group reports OUT_OF_SERVICE. */
     private long maxApplyLag = 1_000;
+
+    /** How often readiness is re-checked against the groups' health after start-up. */
+    private Duration readinessInterval = Duration.ofSeconds(1);
 
     public long getMaxApplyLag() {
       return maxApplyLag;
@@ -304,29 +307,29 @@ public class RaftProperties {
     public void setMaxApplyLag(long maxApplyLag) {
       this.maxApplyLag = maxApplyLag;
     }
+
+    public Duration getReadinessInterval() {
+      return readinessInterval;
+    }
+
+    public void setReadinessInterval(Duration readinessInterval) {
+      this.readinessInterval = readinessInterval;
+    }
   }
 
-  /** The {@code raft} actuator endpoint. */
+  /**
+   * The {@code raft} actuator endpoint. Its write operations are off unless {@code
+   * management.endpoint.raft.access=unrestricted}.
+   */
   public static class Actuator {
-    /**
-     * Whether the endpoint's write operations (membership changes, leadership transfer, snapshot)
-     * are allowed.
-     */
-    private boolean writeOperationsEnabled = false;
-
     /**
      * Role a caller needs for write operations when Spring Security is present; empty lets any
      * authenticated caller.
      */
     private String writeRole = "RAFT_ADMIN";
 
-    public boolean isWriteOperationsEnabled() {
-      return writeOperationsEnabled;
-    }
-
-    public void setWriteOperationsEnabled(boolean writeOperationsEnabled) {
-      this.writeOperationsEnabled = writeOperationsEnabled;
-    }
+    /** Most recent runs of each {@code @ScheduledOnce} job the endpoint shows. */
+    private int historyShown = 10;
 
     public String getWriteRole() {
       return writeRole;
@@ -334,6 +337,14 @@ public class RaftProperties {
 
     public void setWriteRole(String writeRole) {
       this.writeRole = writeRole;
+    }
+
+    public int getHistoryShown() {
+      return historyShown;
+    }
+
+    public void setHistoryShown(int historyShown) {
+      this.historyShown = historyShown;
     }
   }
 

@@ -18,6 +18,6 @@ class RaftShutdownHandOff implements ApplicationListener<ContextClosedEvent> {
 
   @Override
   public void onApplicationEvent(ContextClosedEvent event) {
-    runtime.handOffLeadership();
+    runtime.prepareShutdown();
   }
 }

@@ -5,11 +5,14 @@ import dev.raftboot.spring.LeadershipRevokedEvent;
 import dev.raftboot.spring.autoconfigure.CounterStateMachine;
 import dev.raftboot.spring.schedule.ScheduledOnce;
 import dev.raftboot.spring.schedule.ScheduledOnceContext;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 
@@ -33,6 +36,13 @@ public class ClusterApp {
   @Bean
   Ticker ticker(@Value("${raft.node-id}") long nodeId) {
     return new Ticker(nodeId);
+  }
+
+  /** A gRPC service of the application's own: with it, Spring Boot runs its gRPC server. */
+  @Bean
+  @ConditionalOnBooleanProperty("test.user-grpc-service")
+  BindableService userService() {
+    return () -> ServerServiceDefinition.builder("test.UserService").build();
   }
 
   @Bean

@@ -53,6 +53,9 @@ final class SpringCluster implements AutoCloseable {
     props.add("raft.cluster-id=spring-cluster-test");
     props.add("raft.data-dir=" + dataRoot.resolve("node-" + id));
     props.add("raft.transport.port=" + ports[(int) id - 1]);
+    // Used when the application runs Spring Boot's gRPC server (test.user-grpc-service=true).
+    props.add("spring.grpc.server.port=" + ports[(int) id - 1]);
+    props.add("spring.grpc.server.address=127.0.0.1");
     props.add("raft.transport.bind-host=127.0.0.1");
     props.add("raft.tick-interval=20ms");
     props.add("raft.shutdown-transfer-timeout=2s");
@@ -90,12 +93,26 @@ final class SpringCluster implements AutoCloseable {
     return nodes.get(id).getBean(type);
   }
 
-  /** The node that leads {@code group} (leadership granted), once one does. */
+  /**
+   * The node that leads {@code group} (leadership granted), once one does and every running node
+   * knows it.
+   */
   long awaitLeader(String group) {
-    return await()
+    long leader =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> leaderOf(group), Optional::isPresent)
+            .orElseThrow();
+    await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> leaderOf(group), Optional::isPresent)
-        .orElseThrow();
+        .until(
+            () ->
+                nodes.values().stream()
+                    .allMatch(
+                        c ->
+                            c.getBean(RaftTemplate.class).group(group).status().leaderId()
+                                == leader));
+    return leader;
   }
 
   Optional<Long> leaderOf(String group) {
