@@ -228,7 +228,7 @@ public final class RaftNodeSettings {
   }
 
   private static TlsConfig tls(RaftProperties p) {
-    RaftProperties.Tls t = p.getTls();
+    RaftTlsProperties t = p.getTls();
     if (!t.isEnabled()) {
       return null;
     }
@@ -311,7 +311,7 @@ public final class RaftNodeSettings {
 
   /** Runtime options of group {@code name}, with its overrides applied. */
   public GroupOptions groupOptions(String name) {
-    RaftProperties.Group g = properties.getGroups().getOrDefault(name, new RaftProperties.Group());
+    RaftGroupProperties g = properties.getGroups().getOrDefault(name, new RaftGroupProperties());
     RaftProperties.Snapshot s = properties.getSnapshot();
     return new GroupOptions(
         name,
@@ -323,7 +323,7 @@ public final class RaftNodeSettings {
 
   /** Raft settings of group {@code name}, with its overrides applied. */
   public RaftConfig.Builder raftConfig(String name) {
-    RaftProperties.Group g = properties.getGroups().getOrDefault(name, new RaftProperties.Group());
+    RaftGroupProperties g = properties.getGroups().getOrDefault(name, new RaftGroupProperties());
     RaftProperties.ReadMode mode = orElse(g.getReadMode(), properties.getReadMode());
     return RaftConfig.builder()
         .electionTick(orElse(g.getElectionTicks(), properties.getElectionTicks()))

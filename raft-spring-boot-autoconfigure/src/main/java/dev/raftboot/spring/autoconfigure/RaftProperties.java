@@ -7,11 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration of Raft Boot under {@code raft.}: who this node is, who its peers are, where its
- * data lives, timing, snapshots, transport and TLS, and per-group overrides.
+ * Configuration of Raft Boot under raft.: who this node is, who its peers are, where its data
+ * lives, timing, snapshots, transport and TLS, and per-group overrides.
  */
 @ConfigurationProperties(prefix = "raft")
 public class RaftProperties {
@@ -36,8 +37,8 @@ public class RaftProperties {
   private List<String> members = new ArrayList<>();
 
   /**
-   * The address peers reach this node at ("host:port"). Defaults to this node's entry in {@code
-   * raft.members}.
+   * The address peers reach this node at ("host:port"). Defaults to this node's entry in
+   * raft.members.
    */
   private String advertisedAddress;
 
@@ -92,14 +93,20 @@ public class RaftProperties {
   private Duration shutdownTransferTimeout = Duration.ofSeconds(5);
 
   private final Snapshot snapshot = new Snapshot();
-  private final Transport transport = new Transport();
-  private final Tls tls = new Tls();
-  private final Scheduler scheduler = new Scheduler();
+
+  @NestedConfigurationProperty
+  private final RaftTransportProperties transport = new RaftTransportProperties();
+
+  @NestedConfigurationProperty private final RaftTlsProperties tls = new RaftTlsProperties();
+
+  @NestedConfigurationProperty
+  private final RaftSchedulerProperties scheduler = new RaftSchedulerProperties();
+
   private final Health health = new Health();
   private final Actuator actuator = new Actuator();
 
   /** Overrides of timing, reads and snapshots for one group, by group name. */
-  private Map<String, Group> groups = new LinkedHashMap<>();
+  private Map<String, RaftGroupProperties> groups = new LinkedHashMap<>();
 
   /** How a linearizable read confirms that the node it asks still leads. */
   public enum ReadMode {
@@ -134,165 +141,7 @@ public class RaftProperties {
     }
   }
 
-  /** Where peer traffic is served. */
-  public static class Transport {
-    /**
-     * Port of the dedicated peer server. Unused when peer traffic is served on the application's
-     * gRPC server.
-     */
-    private int port = 7070;
-
-    /** Interface the dedicated peer server binds to. */
-    private String bindHost = "0.0.0.0";
-
-    /**
-     * Serve peer traffic on Spring Boot's gRPC server when the application runs one (then
-     * raft.advertised-address must name that server's port); false always uses a dedicated port.
-     */
-    private boolean useGrpcServer = true;
-
-    /** Largest peer message accepted; larger ones are refused and counted. */
-    private DataSize maxInboundMessageSize = DataSize.ofMegabytes(16);
-
-    public int getPort() {
-      return port;
-    }
-
-    public void setPort(int port) {
-      this.port = port;
-    }
-
-    public String getBindHost() {
-      return bindHost;
-    }
-
-    public void setBindHost(String bindHost) {
-      this.bindHost = bindHost;
-    }
-
-    public boolean isUseGrpcServer() {
-      return useGrpcServer;
-    }
-
-    public void setUseGrpcServer(boolean useGrpcServer) {
-      this.useGrpcServer = useGrpcServer;
-    }
-
-    public DataSize getMaxInboundMessageSize() {
-      return maxInboundMessageSize;
-    }
-
-    public void setMaxInboundMessageSize(DataSize maxInboundMessageSize) {
-      this.maxInboundMessageSize = maxInboundMessageSize;
-    }
-  }
-
-  /** TLS for peer traffic, from PEM files. */
-  public static class Tls {
-    /** Whether peer traffic uses TLS. */
-    private boolean enabled = false;
-
-    /** PEM certificate chain of this node, leaf first. */
-    private Path certificate;
-
-    /** PEM private key of the leaf certificate (unencrypted PKCS#8). */
-    private Path privateKey;
-
-    /** PEM CA certificates that peers' certificates must chain to. */
-    private Path trustCertificates;
-
-    /** Whether peers must present a trusted client certificate (mutual TLS). */
-    private boolean mutual = true;
-
-    public boolean isEnabled() {
-      return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-      this.enabled = enabled;
-    }
-
-    public Path getCertificate() {
-      return certificate;
-    }
-
-    public void setCertificate(Path certificate) {
-      this.certificate = certificate;
-    }
-
-    public Path getPrivateKey() {
-      return privateKey;
-    }
-
-    public void setPrivateKey(Path privateKey) {
-      this.privateKey = privateKey;
-    }
-
-    public Path getTrustCertificates() {
-      return trustCertificates;
-    }
-
-    public void setTrustCertificates(Path trustCertificates) {
-      this.trustCertificates = trustCertificates;
-    }
-
-    public boolean isMutual() {
-      return mutual;
-    }
-
-    public void setMutual(boolean mutual) {
-      this.mutual = mutual;
-    }
-  }
-
-  /** The replicated scheduler behind {@code @ScheduledOnce}. */
-  public static class Scheduler {
-    /** Whether {@code @ScheduledOnce} methods are scheduled. */
-    private boolean enabled = true;
-
-    /** Name of the Raft group that records slot claims and job history. */
-    private String group = "raft-scheduler";
-
-    /** Runs remembered per job in the replicated history. */
-    private int historySize = 20;
-
-    /** Most missed slots one job catches up at once under the ALL catch-up policy. */
-    private int maxCatchUp = 100;
-
-    public boolean isEnabled() {
-      return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-      this.enabled = enabled;
-    }
-
-    public String getGroup() {
-      return group;
-    }
-
-    public void setGroup(String group) {
-      this.group = group;
-    }
-
-    public int getHistorySize() {
-      return historySize;
-    }
-
-    public void setHistorySize(int historySize) {
-      this.historySize = historySize;
-    }
-
-    public int getMaxCatchUp() {
-      return maxCatchUp;
-    }
-
-    public void setMaxCatchUp(int maxCatchUp) {
-      this.maxCatchUp = maxCatchUp;
-    }
-  }
-
-  /** The {@code raft} health contributor and readiness. */
+  /** The raft health contributor and readiness. */
   public static class Health {
     /** Applied-index lag behind the commit index above which a group reports OUT_OF_SERVICE. */
     private long maxApplyLag = 1_000;
@@ -318,8 +167,8 @@ public class RaftProperties {
   }
 
   /**
-   * The {@code raft} actuator endpoint. Its write operations are off unless {@code
-   * management.endpoint.raft.access=unrestricted}.
+   * The raft actuator endpoint. Its write operations are off unless
+   * management.endpoint.raft.access=unrestricted.
    */
   public static class Actuator {
     /**
@@ -328,7 +177,7 @@ public class RaftProperties {
      */
     private String writeRole = "RAFT_ADMIN";
 
-    /** Most recent runs of each {@code @ScheduledOnce} job the endpoint shows. */
+    /** Most recent runs of each @ScheduledOnce job the endpoint shows. */
     private int historyShown = 10;
 
     public String getWriteRole() {
@@ -345,75 +194,6 @@ public class RaftProperties {
 
     public void setHistoryShown(int historyShown) {
       this.historyShown = historyShown;
-    }
-  }
-
-  /** Settings of one group that override the node-wide ones; unset values inherit. */
-  public static class Group {
-    /** Ticks before a follower of this group starts an election. */
-    private Integer electionTicks;
-
-    /** Ticks between heartbeats of this group's leader. */
-    private Integer heartbeatTicks;
-
-    /** How this group's linearizable reads confirm leadership. */
-    private ReadMode readMode;
-
-    /** How long this group's operations may wait for their answer. */
-    private Duration proposalTimeout;
-
-    /** Applied entries between this group's snapshots. */
-    private Long snapshotEveryEntries;
-
-    /** Entries this group keeps behind a snapshot. */
-    private Long snapshotKeepEntries;
-
-    public Integer getElectionTicks() {
-      return electionTicks;
-    }
-
-    public void setElectionTicks(Integer electionTicks) {
-      this.electionTicks = electionTicks;
-    }
-
-    public Integer getHeartbeatTicks() {
-      return heartbeatTicks;
-    }
-
-    public void setHeartbeatTicks(Integer heartbeatTicks) {
-      this.heartbeatTicks = heartbeatTicks;
-    }
-
-    public ReadMode getReadMode() {
-      return readMode;
-    }
-
-    public void setReadMode(ReadMode readMode) {
-      this.readMode = readMode;
-    }
-
-    public Duration getProposalTimeout() {
-      return proposalTimeout;
-    }
-
-    public void setProposalTimeout(Duration proposalTimeout) {
-      this.proposalTimeout = proposalTimeout;
-    }
-
-    public Long getSnapshotEveryEntries() {
-      return snapshotEveryEntries;
-    }
-
-    public void setSnapshotEveryEntries(Long snapshotEveryEntries) {
-      this.snapshotEveryEntries = snapshotEveryEntries;
-    }
-
-    public Long getSnapshotKeepEntries() {
-      return snapshotKeepEntries;
-    }
-
-    public void setSnapshotKeepEntries(Long snapshotKeepEntries) {
-      this.snapshotKeepEntries = snapshotKeepEntries;
     }
   }
 
@@ -553,11 +333,11 @@ public class RaftProperties {
     this.shutdownTransferTimeout = shutdownTransferTimeout;
   }
 
-  public Map<String, Group> getGroups() {
+  public Map<String, RaftGroupProperties> getGroups() {
     return groups;
   }
 
-  public void setGroups(Map<String, Group> groups) {
+  public void setGroups(Map<String, RaftGroupProperties> groups) {
     this.groups = groups;
   }
 
@@ -565,15 +345,15 @@ public class RaftProperties {
     return snapshot;
   }
 
-  public Transport getTransport() {
+  public RaftTransportProperties getTransport() {
     return transport;
   }
 
-  public Tls getTls() {
+  public RaftTlsProperties getTls() {
     return tls;
   }
 
-  public Scheduler getScheduler() {
+  public RaftSchedulerProperties getScheduler() {
     return scheduler;
   }
 
