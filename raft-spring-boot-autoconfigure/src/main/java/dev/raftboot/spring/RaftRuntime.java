@@ -178,9 +178,13 @@ public final class RaftRuntime implements SmartLifecycle {
     return Set.copyOf(definitions.keySet());
   }
 
-  /** The known address of node {@code id}, if it is an initial member. */
+  /**
+   * The known address of node {@code id}: an initial member's, or one learned when a membership
+   * change added the node.
+   */
   public Optional<PeerAddress> address(long id) {
-    return Optional.ofNullable(addresses.get(id));
+    PeerAddress learned = server.membershipDirectory().addresses().get(id);
+    return Optional.ofNullable(learned != null ? learned : addresses.get(id));
   }
 
   /** The leader of {@code group} as this node knows it. */
@@ -188,7 +192,7 @@ public final class RaftRuntime implements SmartLifecycle {
     long leader = group(group).status().leaderId();
     return leader == 0
         ? Optional.empty()
-        : Optional.of(new LeaderInfo(leader, addresses.get(leader)));
+        : Optional.of(new LeaderInfo(leader, address(leader).orElse(null)));
   }
 
   /** Turns a group's leadership callbacks into application events. */

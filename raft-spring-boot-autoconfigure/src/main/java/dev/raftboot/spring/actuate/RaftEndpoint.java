@@ -8,12 +8,14 @@ import dev.raftboot.spring.RaftRuntime;
 import dev.raftboot.spring.schedule.JobRun;
 import dev.raftboot.spring.schedule.ScheduledJob;
 import dev.raftboot.spring.schedule.ScheduledOnceJobs;
+import dev.raftboot.transport.PeerAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -37,6 +39,7 @@ public class RaftEndpoint {
           "org.springframework.security.core.Authentication", RaftEndpoint.class.getClassLoader());
 
   private static final int STATUS_FORBIDDEN = 403;
+  private static final int STATUS_CONFLICT = 409;
 
   private final RaftRuntime runtime;
   private final ScheduledOnceJobs jobs;
@@ -140,45 +143,87 @@ public class RaftEndpoint {
   }
 
   /**
-   * Changes the group: {@code operation} is one of {@code add-learner}, {@code promote}, {@code
-   * remove}, {@code transfer-leadership}.
+   * Changes the group: {@code operation} is one of {@code add-learner} (with the new node's {@code
+   * address}), {@code promote}, {@code remove}, {@code replace} ({@code nodeId} by {@code
+   * newNodeId} at {@code address}) or {@code transfer-leadership}.
    */
   @WriteOperation
   public WebEndpointResponse<Map<String, Object>> change(
-      SecurityContext security, @Selector String group, String operation, long nodeId)
+      SecurityContext security,
+      @Selector String group,
+      String operation,
+      long nodeId,
+      @Nullable String address,
+      @Nullable Long newNodeId)
       throws Exception {
     String denied = denied(security);
     if (denied != null) {
-      return new WebEndpointResponse<>(Map.of("error", denied), STATUS_FORBIDDEN);
+      return error(denied, STATUS_FORBIDDEN);
     }
     if (!runtime.groupNames().contains(group)) {
-      return new WebEndpointResponse<>(
-          Map.of("error", "no group " + group), WebEndpointResponse.STATUS_NOT_FOUND);
+      return error("no group " + group, WebEndpointResponse.STATUS_NOT_FOUND);
     }
     RaftGroup g = runtime.group(group);
-    long ms = timeout.toMillis();
-    Object result =
-        switch (operation) {
-          case "add-learner" -> confState(g.addLearner(nodeId).get(ms, TimeUnit.MILLISECONDS));
-          case "promote" -> confState(g.promote(nodeId).get(ms, TimeUnit.MILLISECONDS));
-          case "remove" -> confState(g.removeMember(nodeId).get(ms, TimeUnit.MILLISECONDS));
-          case "transfer-leadership" -> {
-            g.transferLeadership(nodeId);
-            yield "requested";
-          }
-          default -> null;
-        };
-    if (result == null) {
-      return new WebEndpointResponse<>(
-          Map.of(
-              "error",
-              "unknown operation '"
-                  + operation
-                  + "'; use add-learner, promote, remove or transfer-leadership"),
-          WebEndpointResponse.STATUS_BAD_REQUEST);
+    PeerAddress peer;
+    try {
+      peer = address == null || address.isBlank() ? null : PeerAddress.parse(address.trim());
+    } catch (IllegalArgumentException e) {
+      return error("address: " + e.getMessage(), WebEndpointResponse.STATUS_BAD_REQUEST);
+    }
+    Object result;
+    try {
+      result = apply(g, operation, nodeId, peer, newNodeId);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return error(String.valueOf(e.getCause()), STATUS_CONFLICT);
+    }
+    if (result instanceof WebEndpointResponse<?>) {
+      @SuppressWarnings("unchecked")
+      WebEndpointResponse<Map<String, Object>> refusal =
+          (WebEndpointResponse<Map<String, Object>>) result;
+      return refusal;
     }
     return new WebEndpointResponse<>(
         Map.of("group", group, "operation", operation, "nodeId", nodeId, "result", result));
+  }
+
+  private Object apply(RaftGroup g, String operation, long nodeId, PeerAddress peer, Long newNodeId)
+      throws Exception {
+    long ms = timeout.toMillis();
+    Object result;
+    switch (operation) {
+      case "add-learner" -> {
+        if (peer == null) {
+          return error(
+              "add-learner needs the new node's address", WebEndpointResponse.STATUS_BAD_REQUEST);
+        }
+        result = confState(g.addLearner(nodeId, peer).get(ms, TimeUnit.MILLISECONDS));
+      }
+      case "promote" -> result = confState(g.promote(nodeId).get(ms, TimeUnit.MILLISECONDS));
+      case "remove" -> result = confState(g.removeMember(nodeId).get(ms, TimeUnit.MILLISECONDS));
+      case "replace" -> {
+        if (peer == null || newNodeId == null) {
+          return error(
+              "replace needs newNodeId and address", WebEndpointResponse.STATUS_BAD_REQUEST);
+        }
+        result = confState(g.replace(nodeId, newNodeId, peer).get(ms, TimeUnit.MILLISECONDS));
+      }
+      case "transfer-leadership" -> {
+        g.transferLeadership(nodeId);
+        result = "requested";
+      }
+      default -> {
+        return error(
+            "unknown operation '"
+                + operation
+                + "'; use add-learner, promote, remove, replace or transfer-leadership",
+            WebEndpointResponse.STATUS_BAD_REQUEST);
+      }
+    }
+    return result;
+  }
+
+  private static WebEndpointResponse<Map<String, Object>> error(String message, int status) {
+    return new WebEndpointResponse<>(Map.of("error", message), status);
   }
 
   private static Map<String, Object> confState(ConfState c) {

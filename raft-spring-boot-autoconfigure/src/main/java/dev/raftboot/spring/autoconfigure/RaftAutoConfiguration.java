@@ -154,7 +154,7 @@ public class RaftAutoConfiguration {
     RaftProperties p = settings.properties();
     try {
       return RaftServer.create(
-          settings.serverConfig(),
+          settings.serverConfig(externalServer),
           transport ->
               transport
                   .externalServer(externalServer)

@@ -283,13 +283,24 @@ public final class RaftNodeSettings {
     return properties;
   }
 
-  /** The initial voters of a group created on this node: every member. */
+  /**
+   * The initial voters of a group created on this node: every member; none when the node joins an
+   * existing cluster (raft.join), where it waits to be added.
+   */
   public ConfState initialVoters() {
+    if (properties.isJoin()) {
+      return ConfState.getDefaultInstance();
+    }
     return ConfState.newBuilder().addAllVoters(members.keySet()).build();
   }
 
-  /** The configuration of the server hosting the groups. */
-  public ServerConfig serverConfig() {
+  /**
+   * The configuration of the server hosting the groups.
+   *
+   * @param externalServer whether peer traffic is served by the application's gRPC server; the
+   *     server then describes itself by the advertised address
+   */
+  public ServerConfig serverConfig(boolean externalServer) {
     Map<Long, PeerAddress> peers = new LinkedHashMap<>();
     members.values().stream()
         .filter(m -> m.id() != nodeId)
@@ -301,8 +312,8 @@ public final class RaftNodeSettings {
     return new ServerConfig(
         nodeId,
         properties.getClusterId(),
-        properties.getTransport().getBindHost(),
-        properties.getTransport().getPort(),
+        externalServer ? advertisedAddress.host() : properties.getTransport().getBindHost(),
+        externalServer ? advertisedAddress.port() : properties.getTransport().getPort(),
         peers,
         properties.getDataDir(),
         threads,

@@ -42,6 +42,13 @@ public class RaftProperties {
    */
   private String advertisedAddress;
 
+  /**
+   * Whether this node joins an existing cluster instead of forming one with raft.members: its
+   * groups start empty and wait until a member adds it (raft endpoint "add-learner", then
+   * "promote"). Only matters the first time; afterwards the node restarts from its data directory.
+   */
+  private boolean join = false;
+
   /** Where the log (RocksDB) and snapshot files live; created if missing, must be writable. */
   private Path dataDir = Path.of("raft-data");
 
@@ -235,6 +242,14 @@ public class RaftProperties {
 
   public void setAdvertisedAddress(String advertisedAddress) {
     this.advertisedAddress = advertisedAddress;
+  }
+
+  public boolean isJoin() {
+    return join;
+  }
+
+  public void setJoin(boolean join) {
+    this.join = join;
   }
 
   public Path getDataDir() {

@@ -88,21 +88,26 @@ class RaftActuatorAndMetricsTest {
               // Spring Security is on this classpath: anonymous callers and callers without the
               // role are refused.
               assertThat(
-                      endpoint
-                          .change(SecurityContext.NONE, "counter", "add-learner", 7)
-                          .getStatus())
+                      status(endpoint, SecurityContext.NONE, "counter", "promote", 7, null, null))
                   .isEqualTo(403);
-              assertThat(endpoint.change(caller("USER"), "counter", "add-learner", 7).getStatus())
+              assertThat(status(endpoint, caller("USER"), "counter", "promote", 7, null, null))
                   .isEqualTo(403);
               SecurityContext admin = caller("RAFT_ADMIN");
-              WebEndpointResponse<Map<String, Object>> added =
-                  endpoint.change(admin, "counter", "add-learner", 7);
-              assertThat(added.getStatus()).isEqualTo(200);
-              assertThat(added.getBody().get("result").toString()).contains("learners=[7]");
-              assertThat(endpoint.change(admin, "counter", "remove", 7).getStatus()).isEqualTo(200);
-              assertThat(endpoint.change(admin, "counter", "explode", 7).getStatus())
+              WebEndpointResponse<Map<String, Object>> unreachable =
+                  endpoint.change(admin, "counter", "add-learner", 7, "127.0.0.1:1", null);
+              assertThat(unreachable.getStatus()).isEqualTo(409);
+              assertThat(unreachable.getBody().get("error").toString()).contains("UNREACHABLE");
+              assertThat(status(endpoint, admin, "counter", "add-learner", 7, null, null))
+                  .as("no address")
                   .isEqualTo(400);
-              assertThat(endpoint.change(admin, "nope", "remove", 7).getStatus()).isEqualTo(404);
+              assertThat(status(endpoint, admin, "counter", "add-learner", 7, "nonsense", null))
+                  .isEqualTo(400);
+              assertThat(status(endpoint, admin, "counter", "explode", 7, null, null))
+                  .isEqualTo(400);
+              assertThat(status(endpoint, admin, "nope", "remove", 7, null, null)).isEqualTo(404);
+              WebEndpointResponse<Map<String, Object>> transfer =
+                  endpoint.change(admin, "counter", "transfer-leadership", 1, null, null);
+              assertThat(transfer.getStatus()).isEqualTo(200);
 
               MeterRegistry meters = ctx.getBean(MeterRegistry.class);
               assertThat(meters.get("raft.term").tag("group", "counter").gauge().value())
@@ -175,6 +180,18 @@ class RaftActuatorAndMetricsTest {
               assertThat(ctx).doesNotHaveBean(RaftEndpoint.class);
               assertThat(ctx).doesNotHaveBean(RaftHealthContributor.class);
             });
+  }
+
+  private static int status(
+      RaftEndpoint endpoint,
+      SecurityContext security,
+      String group,
+      String operation,
+      long nodeId,
+      String address,
+      Long newNodeId)
+      throws Exception {
+    return endpoint.change(security, group, operation, nodeId, address, newNodeId).getStatus();
   }
 
   private static SecurityContext caller(String role) {

@@ -26,30 +26,51 @@ final class SpringCluster implements AutoCloseable {
   private final Path dataRoot;
   private final int[] ports;
   private final String members;
+  private final int initial;
   private final String[] extraProperties;
   private final Map<Long, ConfigurableApplicationContext> nodes = new LinkedHashMap<>();
 
   SpringCluster(int size, Path dataRoot, String... extraProperties) {
+    this(size, size, dataRoot, extraProperties);
+  }
+
+  /** A cluster formed by nodes 1..{@code initial}; nodes up to {@code size} can join it later. */
+  SpringCluster(int size, int initial, Path dataRoot, String... extraProperties) {
     this.dataRoot = dataRoot;
     this.ports = IntStream.range(0, size).map(i -> freePort()).toArray();
-    this.members =
-        IntStream.range(0, size)
-            .mapToObj(i -> (i + 1) + "=127.0.0.1:" + ports[i])
-            .collect(Collectors.joining(","));
+    this.initial = initial;
+    this.members = members(initial);
     this.extraProperties = extraProperties;
   }
 
+  private String members(int count) {
+    return IntStream.range(0, count)
+        .mapToObj(i -> (i + 1) + "=127.0.0.1:" + ports[i])
+        .collect(Collectors.joining(","));
+  }
+
   SpringCluster startAll() {
-    for (long id = 1; id <= ports.length; id++) {
+    for (long id = 1; id <= initial; id++) {
       start(id);
     }
     return this;
   }
 
+  /** The peer address of node {@code id}. */
+  String address(long id) {
+    return "127.0.0.1:" + ports[(int) id - 1];
+  }
+
   ConfigurableApplicationContext start(long id) {
+    return start(id, id > initial);
+  }
+
+  /** Starts node {@code id}; a joining node starts empty and waits to be added. */
+  ConfigurableApplicationContext start(long id, boolean join) {
     List<String> props = new ArrayList<>();
     props.add("raft.node-id=" + id);
-    props.add("raft.members=" + members);
+    props.add("raft.members=" + (join ? members(ports.length) : members));
+    props.add("raft.join=" + join);
     props.add("raft.cluster-id=spring-cluster-test");
     props.add("raft.data-dir=" + dataRoot.resolve("node-" + id));
     props.add("raft.transport.port=" + ports[(int) id - 1]);

@@ -8,6 +8,7 @@ import dev.raftboot.node.RaftServer;
 import dev.raftboot.spring.LeadershipGrantedEvent;
 import dev.raftboot.spring.RaftTemplate;
 import dev.raftboot.spring.ReadConsistency;
+import dev.raftboot.spring.actuate.RaftEndpoint;
 import dev.raftboot.spring.autoconfigure.CounterStateMachine;
 import dev.raftboot.spring.schedule.JobRun;
 import dev.raftboot.spring.schedule.ScheduledOnceJobs;
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 
 /** Three application contexts in one JVM forming a cluster over gRPC on loopback. */
 class SpringClusterTest {
@@ -119,6 +121,70 @@ class SpringClusterTest {
             .isEqualTo(3);
       }
     }
+  }
+
+  // A fourth node configured with raft.join starts empty and is added through the raft endpoint.
+  @Test
+  void aJoiningNodeIsAddedThroughTheEndpointAndCatchesUp() throws Exception {
+    try (SpringCluster cluster =
+        new SpringCluster(
+            4,
+            3,
+            dir,
+            "raft.scheduler.enabled=false",
+            "management.endpoints.web.exposure.include=raft")) {
+      cluster.startAll();
+      long leader = cluster.awaitLeader("counter");
+      cluster
+          .template(leader)
+          .submit("counter", new CounterStateMachine.Add(5))
+          .get(10, TimeUnit.SECONDS);
+      cluster.start(4);
+      assertThat(cluster.bean(4, CounterStateMachine.class).total()).isZero();
+
+      RaftEndpoint endpoint = cluster.bean(leader, RaftEndpoint.class);
+      SecurityContext admin = admin();
+      assertThat(
+              endpoint
+                  .change(admin, "counter", "add-learner", 4, cluster.address(4), null)
+                  .getStatus())
+          .isEqualTo(200);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> assertThat(cluster.bean(4, CounterStateMachine.class).total()).isEqualTo(5));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> endpoint.change(admin, "counter", "promote", 4, null, null).getStatus() == 200);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          cluster.template(4).group("counter").status().confState().getVotersList())
+                      .containsExactlyInAnyOrder(1L, 2L, 3L, 4L));
+      Long total =
+          cluster
+              .template(4)
+              .<Long>submit("counter", new CounterStateMachine.Add(1))
+              .get(10, TimeUnit.SECONDS);
+      assertThat(total).isEqualTo(6);
+    }
+  }
+
+  private static SecurityContext admin() {
+    return new SecurityContext() {
+      @Override
+      public java.security.Principal getPrincipal() {
+        return () -> "operator";
+      }
+
+      @Override
+      public boolean isUserInRole(String role) {
+        return true;
+      }
+    };
   }
 
   @Test
