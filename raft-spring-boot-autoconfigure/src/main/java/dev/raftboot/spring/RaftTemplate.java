@@ -17,9 +17,9 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>Futures fail with the runtime's typed exceptions: {@link dev.raftboot.node.NotLeaderException}
- * (no leader is known, or forwarding is off), {@link dev.raftboot.node.ProposalTimeoutException},
- * {@link dev.raftboot.core.ProposalDroppedException}, {@link
- * dev.raftboot.node.GroupClosedException}.
+ * (no leader is known, or the node refused the command before replicating it), {@link
+ * dev.raftboot.node.ProposalTimeoutException} (the outcome is unknown), {@link
+ * dev.raftboot.node.GroupClosedException} (the node is shutting down).
  */
 public class RaftTemplate {
   private final RaftRuntime runtime;
