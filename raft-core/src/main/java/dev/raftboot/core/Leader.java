@@ -3,7 +3,6 @@ package dev.raftboot.core;
 import com.google.protobuf.ByteString;
 import dev.raftboot.core.confchange.Changer;
 import dev.raftboot.core.confchange.ConfChanges;
-import dev.raftboot.core.quorum.VoteResult;
 import dev.raftboot.core.tracker.PeerProgress;
 import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.Entry;
@@ -27,9 +26,11 @@ final class Leader {
   private static final Logger log = LoggerFactory.getLogger(Leader.class);
 
   private final Raft r;
+  private final LeaderReads reads;
 
   Leader(Raft r) {
     this.r = r;
+    this.reads = new LeaderReads(r, this);
   }
 
   void tickHeartbeat() {
@@ -79,7 +80,7 @@ final class Leader {
         return;
       }
       case MSG_READ_INDEX -> {
-        readIndex(m);
+        reads.readIndex(m);
         return;
       }
       default -> {}
@@ -295,17 +296,7 @@ final class Leader {
     if (pr.match() < r.raftLog.lastIndex() || pr.state() == ProgressState.PROBE) {
       sendAppend(m.getFrom());
     }
-    if (m.getContext().isEmpty()) {
-      // Not an answer to a read round (none is pending when every read is lease-based).
-      return;
-    }
-    Map<Long, Boolean> acks = r.readOnly.recvAck(m.getFrom(), m.getContext());
-    if (r.prs.config().voters().voteResult(acks) != VoteResult.WON) {
-      return;
-    }
-    for (ReadOnly.Pending p : r.readOnly.advance(m.getContext())) {
-      respondToReadIndex(p.request, p.index);
-    }
+    reads.onHeartbeatAck(m);
   }
 
   /** Advances the commit index to what a quorum holds, if it is of this term. */
@@ -462,6 +453,14 @@ final class Leader {
     bcastHeartbeatWithContext(r.readOnly.lastPendingRequestCtx());
   }
 
+  void bcastHeartbeatWithContext(ByteString ctx) {
+    for (long peer : r.prs.progress().keySet()) {
+      if (peer != r.id) {
+        sendHeartbeat(peer, ctx);
+      }
+    }
+  }
+
   private void sendHeartbeat(long to, ByteString ctx) {
     // Never tell a follower a commit index beyond what it is known to hold: it might not have
     // those entries and must not commit past its log.
@@ -474,74 +473,9 @@ final class Leader {
             .setContext(ctx));
   }
 
-  // ---------------------------------------------------------------- reads
-
-  private void readIndex(Message m) {
-    if (r.prs.isSingleton()) {
-      respondToReadIndex(m, r.raftLog.committed());
-      return;
-    }
-    if (!committedEntryInCurrentTerm()) {
-      // Thesis §6.4: until it commits an entry of its term, a new leader does not know the
-      // commit index of its predecessor. Hold the read until then.
-      r.pendingReadIndexMessages.add(m);
-      return;
-    }
-    confirmAndRespond(m);
-  }
-
-  private void confirmAndRespond(Message m) {
-    // A lease read asked for by one request is honoured only where leases are sound: with
-    // check-quorum a leader steps down before its followers could elect another.
-    ReadOnlyOption option =
-        m.getLeaseRead() && r.config.checkQuorum()
-            ? ReadOnlyOption.LEASE_BASED
-            : r.readOnly.option();
-    switch (option) {
-      case SAFE -> {
-        r.readOnly.addRequest(r.raftLog.committed(), m);
-        // The leader's own acknowledgement; a single-voter config would be answered here.
-        r.readOnly.recvAck(r.id, m.getEntries(0).getData());
-        bcastHeartbeatWithContext(m.getEntries(0).getData());
-      }
-      case LEASE_BASED -> respondToReadIndex(m, r.raftLog.committed());
-    }
-  }
-
-  private void bcastHeartbeatWithContext(ByteString ctx) {
-    for (long peer : r.prs.progress().keySet()) {
-      if (peer != r.id) {
-        sendHeartbeat(peer, ctx);
-      }
-    }
-  }
-
+  /** Read index requests that arrived before this leader committed an entry of its term. */
   void releasePendingReadIndexMessages() {
-    if (r.pendingReadIndexMessages.isEmpty() || !committedEntryInCurrentTerm()) {
-      return;
-    }
-    List<Message> pending = new ArrayList<>(r.pendingReadIndexMessages);
-    r.pendingReadIndexMessages.clear();
-    for (Message m : pending) {
-      confirmAndRespond(m);
-    }
-  }
-
-  private boolean committedEntryInCurrentTerm() {
-    return r.raftLog.termOrZero(r.raftLog.committed()) == r.term;
-  }
-
-  private void respondToReadIndex(Message req, long readIndex) {
-    if (req.getFrom() == 0 || req.getFrom() == r.id) {
-      r.readStates.add(new ReadState(readIndex, req.getEntries(0).getData().toByteArray()));
-      return;
-    }
-    r.send(
-        Message.newBuilder()
-            .setType(MessageType.MSG_READ_INDEX_RESP)
-            .setTo(req.getFrom())
-            .setIndex(readIndex)
-            .addAllEntries(req.getEntriesList()));
+    reads.releasePending();
   }
 
   // ---------------------------------------------------------------- leadership transfer

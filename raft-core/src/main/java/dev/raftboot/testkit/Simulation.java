@@ -1,21 +1,16 @@
 package dev.raftboot.testkit;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.raftboot.core.InvalidConfChangeException;
 import dev.raftboot.core.MemoryLogStorage;
 import dev.raftboot.core.ProposalDroppedException;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
-import dev.raftboot.core.ReadState;
-import dev.raftboot.core.Ready;
 import dev.raftboot.core.SnapshotStatus;
 import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
 import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.ConfState;
-import dev.raftboot.proto.Entry;
-import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
 import dev.raftboot.proto.Snapshot;
@@ -60,14 +55,21 @@ public final class Simulation<I, O> {
   private long step;
   private long nextOpId;
   private int crashes;
-  private int snapshotsInstalled;
-  private final java.util.Set<Long> confChangeIndexes = new java.util.HashSet<>();
+  private final SimReadyHandler<I, O> ready;
 
   private Simulation(SimulationOptions options, Workload<I, O> workload) {
     this.options = options;
     this.workload = workload;
     this.random = new SplittableRandom(options.seed());
     this.clients = new ClientHistory<>(workload, options.clients());
+    this.ready =
+        new SimReadyHandler<>(
+            workload,
+            checker,
+            network,
+            clients,
+            line -> trace.add(step + ": " + line),
+            this::check);
     ConfState.Builder cs = ConfState.newBuilder();
     for (long id = 1; id <= options.voters(); id++) {
       cs.addVoters(id);
@@ -129,8 +131,8 @@ public final class Simulation<I, O> {
         history.size(),
         completed,
         crashes,
-        snapshotsInstalled,
-        confChangeIndexes.size());
+        ready.snapshotsInstalled(),
+        ready.confChangesApplied());
   }
 
   @SuppressWarnings("unchecked")
@@ -159,7 +161,7 @@ public final class Simulation<I, O> {
       case READY_ALL -> {
         for (SimNode<I> n : nodes.values()) {
           if (n.up() && n.raw.hasReady()) {
-            processReady(n);
+            ready.process(n);
           }
         }
       }
@@ -184,7 +186,7 @@ public final class Simulation<I, O> {
           }
         }
         if (!ready.isEmpty()) {
-          processReady(ready.get(random.nextInt(ready.size())));
+          this.ready.process(ready.get(random.nextInt(ready.size())));
         }
       }
       case CRASH -> randomUpNode().ifPresent(this::crash);
@@ -266,99 +268,6 @@ public final class Simulation<I, O> {
       sender.raw.reportSnapshot(m.getTo(), SnapshotStatus.FAILURE);
     } else if (m.getType() == MessageType.MSG_APPEND && random.nextBoolean()) {
       sender.raw.reportUnreachable(m.getTo());
-    }
-  }
-
-  private void processReady(SimNode<I> n) {
-    Ready rd = n.raw.ready();
-    trace.add(step + ": ready " + n.id + " " + TraceFormat.ready(rd));
-    // 1. Persist.
-    rd.snapshot().ifPresent(n.storage::applySnapshot);
-    n.storage.append(rd.entries());
-    check(checker.onPersistEntries(n.id, rd.entries()));
-    rd.hardState()
-        .ifPresent(
-            hs -> {
-              n.storage.setHardState(hs);
-              check(checker.onPersistHardState(n.id, hs));
-              recordCommitted(n, hs.getCommit());
-            });
-    // 2. Send.
-    network.sendAll(rd.messages());
-    // 3. Apply.
-    rd.snapshot().ifPresent(s -> installSnapshot(n, s));
-    for (Entry e : rd.committedEntries()) {
-      check(checker.onApply(n.id, e));
-      apply(n, e);
-    }
-    for (ReadState rs : rd.readStates()) {
-      SimNode.Waiting<I> w = n.waitingReads.remove(ByteString.copyFrom(rs.requestCtx()));
-      if (w != null) {
-        n.confirmedReads.add(new SimNode.ConfirmedRead<>(rs.index(), w));
-      }
-    }
-    serveReads(n);
-    n.raw.advance(rd);
-    check(checker.checkLeaderCompleteness(n.raw.status(), n.storage));
-  }
-
-  private void recordCommitted(SimNode<I> n, long commit) {
-    long from = Math.max(n.storage.firstIndex(), n.commitChecked + 1);
-    for (long i = from; i <= commit && i <= n.storage.lastIndex(); i++) {
-      check(checker.onCommitted(n.id, n.storage.entries(i, i + 1, Long.MAX_VALUE).get(0)));
-    }
-    n.commitChecked = Math.max(n.commitChecked, commit);
-  }
-
-  private void installSnapshot(SimNode<I> n, Snapshot s) {
-    n.stateMachine = new DedupStateMachine(workload.newStateMachine());
-    n.stateMachine.restore(new ByteArrayInputStream(s.getData().toByteArray()));
-    n.appliedIndex = s.getMetadata().getIndex();
-    n.confState = s.getMetadata().getConfState();
-    snapshotsInstalled++;
-    check(checker.onApplySnapshot(n.id, n.appliedIndex));
-  }
-
-  private void apply(SimNode<I> n, Entry e) {
-    n.appliedIndex = e.getIndex();
-    if (e.getType() == EntryType.ENTRY_CONF_CHANGE_V2) {
-      ConfChangeV2 cc;
-      try {
-        cc = ConfChangeV2.parseFrom(e.getData());
-      } catch (InvalidProtocolBufferException ex) {
-        fail("malformed conf change at " + e.getIndex() + ": " + ex.getMessage());
-        return;
-      }
-      n.confState = n.raw.applyConfChange(cc);
-      confChangeIndexes.add(e.getIndex());
-      return;
-    }
-    if (e.getType() != EntryType.ENTRY_NORMAL || e.getData().isEmpty()) {
-      return;
-    }
-    byte[] command = e.getData().toByteArray();
-    Object result = n.stateMachine.apply(e.getIndex(), command);
-    long opId = DedupStateMachine.opId(command);
-    if (result != DedupStateMachine.DUPLICATE) {
-      clients.applied(opId, result);
-    }
-    SimNode.Waiting<I> w = n.waitingWrites.remove(opId);
-    if (w != null) {
-      // A duplicate here means the write took effect earlier (e.g. inside a snapshot this node
-      // installed); its result is the one recorded then.
-      clients.complete(w, workload.writeOutput(w.input(), clients.resultOf(opId)));
-    }
-  }
-
-  private void serveReads(SimNode<I> n) {
-    var it = n.confirmedReads.iterator();
-    while (it.hasNext()) {
-      SimNode.ConfirmedRead<I> r = it.next();
-      if (r.index() <= n.appliedIndex) {
-        it.remove();
-        O out = workload.read(n.stateMachine.inner(), r.op().input());
-        clients.complete(r.op(), out);
-      }
     }
   }
 
@@ -557,7 +466,7 @@ public final class Simulation<I, O> {
       boolean busy = false;
       for (SimNode<I> n : nodes.values()) {
         if (n.up() && n.raw.hasReady()) {
-          processReady(n);
+          ready.process(n);
           busy = true;
         }
       }

@@ -1,0 +1,99 @@
+package dev.raftboot.core;
+
+import dev.raftboot.core.quorum.VoteResult;
+import dev.raftboot.proto.Message;
+import dev.raftboot.proto.MessageType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a leader answers read index requests (thesis §6.4): it records its commit index, confirms
+ * that it still leads with a heartbeat round carrying the request's context (SAFE) or from its
+ * lease (LEASE_BASED, or a request asking for a lease read under check-quorum), then answers.
+ */
+final class LeaderReads {
+  private final Raft r;
+  private final Leader leader;
+
+  LeaderReads(Raft r, Leader leader) {
+    this.r = r;
+    this.leader = leader;
+  }
+
+  void readIndex(Message m) {
+    if (r.prs.isSingleton()) {
+      respondToReadIndex(m, r.raftLog.committed());
+      return;
+    }
+    if (!committedEntryInCurrentTerm()) {
+      // Thesis §6.4: until it commits an entry of its term, a new leader does not know the
+      // commit index of its predecessor. Hold the read until then.
+      r.pendingReadIndexMessages.add(m);
+      return;
+    }
+    confirmAndRespond(m);
+  }
+
+  private void confirmAndRespond(Message m) {
+    // A lease read asked for by one request is honoured only where leases are sound: with
+    // check-quorum a leader steps down before its followers could elect another.
+    ReadOnlyOption option =
+        m.getLeaseRead() && r.config.checkQuorum()
+            ? ReadOnlyOption.LEASE_BASED
+            : r.readOnly.option();
+    switch (option) {
+      case SAFE -> {
+        r.readOnly.addRequest(r.raftLog.committed(), m);
+        // The leader's own acknowledgement; a single-voter config would be answered here.
+        r.readOnly.recvAck(r.id, m.getEntries(0).getData());
+        leader.bcastHeartbeatWithContext(m.getEntries(0).getData());
+      }
+      case LEASE_BASED -> respondToReadIndex(m, r.raftLog.committed());
+    }
+  }
+
+  /** Answers the reads held until this leader committed an entry of its term. */
+  void releasePending() {
+    if (r.pendingReadIndexMessages.isEmpty() || !committedEntryInCurrentTerm()) {
+      return;
+    }
+    List<Message> pending = new ArrayList<>(r.pendingReadIndexMessages);
+    r.pendingReadIndexMessages.clear();
+    for (Message m : pending) {
+      confirmAndRespond(m);
+    }
+  }
+
+  private boolean committedEntryInCurrentTerm() {
+    return r.raftLog.termOrZero(r.raftLog.committed()) == r.term;
+  }
+
+  private void respondToReadIndex(Message req, long readIndex) {
+    if (req.getFrom() == 0 || req.getFrom() == r.id) {
+      r.readStates.add(new ReadState(readIndex, req.getEntries(0).getData().toByteArray()));
+      return;
+    }
+    r.send(
+        Message.newBuilder()
+            .setType(MessageType.MSG_READ_INDEX_RESP)
+            .setTo(req.getFrom())
+            .setIndex(readIndex)
+            .addAllEntries(req.getEntriesList()));
+  }
+
+  /** A heartbeat answer: it may carry the context of a read round, confirming reads up to it. */
+  void onHeartbeatAck(Message m) {
+    if (m.getContext().isEmpty()) {
+      // Not an answer to a read round (none is pending when every read is lease-based).
+      return;
+    }
+    Map<Long, Boolean> acks = r.readOnly.recvAck(m.getFrom(), m.getContext());
+    if (r.prs.config().voters().voteResult(acks) != VoteResult.WON) {
+      return;
+    }
+    for (ReadOnly.Pending p : r.readOnly.advance(m.getContext())) {
+      respondToReadIndex(p.request, p.index);
+    }
+  }
+}
