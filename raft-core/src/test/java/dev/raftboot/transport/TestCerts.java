@@ -18,16 +18,16 @@ import java.util.List;
  * (no key is ever committed). Node certificates name 127.0.0.1 and localhost and are good for both
  * server and client authentication.
  */
-final class TestCerts {
+public final class TestCerts {
   private static final String PASS = "changeit";
   private final Path dir;
 
-  TestCerts(Path dir) {
+  public TestCerts(Path dir) {
     this.dir = dir;
   }
 
   /** A CA: returns the PEM file of its certificate. */
-  Path ca(String name) {
+  public Path ca(String name) {
     Path store = dir.resolve(name + ".p12");
     keytool(
         "-genkeypair",
@@ -65,7 +65,7 @@ final class TestCerts {
   }
 
   /** A node certificate signed by CA {@code caName}, as a TLS config trusting {@code trust}. */
-  TlsConfig node(String name, String caName, Path trust, boolean mutual) {
+  public TlsConfig node(String name, String caName, Path trust, boolean mutual) {
     Path store = dir.resolve(name + ".p12");
     keytool(
         "-genkeypair",

@@ -12,6 +12,8 @@ import dev.raftboot.spring.actuate.RaftEndpoint;
 import dev.raftboot.spring.autoconfigure.CounterStateMachine;
 import dev.raftboot.spring.schedule.JobRun;
 import dev.raftboot.spring.schedule.ScheduledOnceJobs;
+import dev.raftboot.transport.TestCerts;
+import dev.raftboot.transport.TlsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -120,6 +122,35 @@ class SpringClusterTest {
         assertThat(cluster.template(id).read("counter", (CounterStateMachine c) -> c.total()).get())
             .isEqualTo(3);
       }
+    }
+  }
+
+  // raft.tls.* wires mutual TLS with PEM files: the cluster forms and replicates over it.
+  @Test
+  void peersTalkOverMutualTls() throws Exception {
+    TestCerts certs = new TestCerts(dir);
+    Path ca = certs.ca("ca");
+    TlsConfig node = certs.node("node", "ca", ca, true);
+    try (SpringCluster cluster =
+        new SpringCluster(
+            3,
+            dir,
+            "raft.scheduler.enabled=false",
+            "raft.tls.enabled=true",
+            "raft.tls.certificate=" + node.certChain(),
+            "raft.tls.private-key=" + node.privateKey(),
+            "raft.tls.trust-certificates=" + ca)) {
+      cluster.startAll();
+      long leader = cluster.awaitLeader("counter");
+      for (long id = 1; id <= 3; id++) {
+        cluster
+            .template(id)
+            .submit("counter", new CounterStateMachine.Add(2))
+            .get(10, TimeUnit.SECONDS);
+      }
+      assertThat(
+              cluster.template(leader).read("counter", (CounterStateMachine c) -> c.total()).get())
+          .isEqualTo(6);
     }
   }
 
