@@ -234,13 +234,21 @@ final class Applier {
    * Takes a snapshot once everything handed over so far is applied, whatever the policy says (a
    * leader needs one for a follower). Nothing is taken when nothing was applied since the last.
    */
-  void snapshotNow() {
+  CompletableFuture<Long> snapshotNow() {
+    CompletableFuture<Long> taken = new CompletableFuture<>();
     executor.execute(
         () -> {
-          if (applied > lastSnapshotIndex) {
-            takeSnapshot();
+          try {
+            if (applied > lastSnapshotIndex) {
+              takeSnapshot();
+            }
+            taken.complete(lastSnapshotIndex);
+          } catch (RuntimeException e) {
+            taken.completeExceptionally(e);
+            throw e;
           }
         });
+    return taken;
   }
 
   private void maybeSnapshot() {

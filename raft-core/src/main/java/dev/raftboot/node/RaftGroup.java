@@ -477,6 +477,15 @@ public final class RaftGroup implements AutoCloseable {
     return stats;
   }
 
+  /**
+   * Snapshots the state machine now (once everything committed so far is applied) instead of
+   * waiting for the policy, then compacts the log behind it; an operator's tool before a backup or
+   * to shrink the log. Completes with the index of the latest snapshot.
+   */
+  public CompletableFuture<Long> takeSnapshot() {
+    return applier.snapshotNow();
+  }
+
   /** The index this node's state machine has applied. */
   public long appliedIndex() {
     return applier.appliedIndex();

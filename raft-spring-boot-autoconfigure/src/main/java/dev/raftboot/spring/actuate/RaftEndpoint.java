@@ -145,14 +145,15 @@ public class RaftEndpoint {
   /**
    * Changes the group: {@code operation} is one of {@code add-learner} (with the new node's {@code
    * address}), {@code promote}, {@code remove}, {@code replace} ({@code nodeId} by {@code
-   * newNodeId} at {@code address}) or {@code transfer-leadership}.
+   * newNodeId} at {@code address}), {@code transfer-leadership}, or {@code snapshot} (snapshot the
+   * state machine on this node now and compact its log; no {@code nodeId}).
    */
   @WriteOperation
   public WebEndpointResponse<Map<String, Object>> change(
       SecurityContext security,
       @Selector String group,
       String operation,
-      long nodeId,
+      @Nullable Long nodeId,
       @Nullable String address,
       @Nullable Long newNodeId)
       throws Exception {
@@ -182,13 +183,25 @@ public class RaftEndpoint {
           (WebEndpointResponse<Map<String, Object>>) result;
       return refusal;
     }
-    return new WebEndpointResponse<>(
-        Map.of("group", group, "operation", operation, "nodeId", nodeId, "result", result));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("group", group);
+    body.put("operation", operation);
+    if (nodeId != null) {
+      body.put("nodeId", nodeId);
+    }
+    body.put("result", result);
+    return new WebEndpointResponse<>(body);
   }
 
-  private Object apply(RaftGroup g, String operation, long nodeId, PeerAddress peer, Long newNodeId)
+  private Object apply(RaftGroup g, String operation, Long nodeId, PeerAddress peer, Long newNodeId)
       throws Exception {
     long ms = timeout.toMillis();
+    if (operation.equals("snapshot")) {
+      return Map.of("snapshotIndex", g.takeSnapshot().get(ms, TimeUnit.MILLISECONDS));
+    }
+    if (nodeId == null) {
+      return error(operation + " needs a nodeId", WebEndpointResponse.STATUS_BAD_REQUEST);
+    }
     Object result;
     switch (operation) {
       case "add-learner" -> {
@@ -215,7 +228,7 @@ public class RaftEndpoint {
         return error(
             "unknown operation '"
                 + operation
-                + "'; use add-learner, promote, remove, replace or transfer-leadership",
+                + "'; use add-learner, promote, remove, replace, transfer-leadership or snapshot",
             WebEndpointResponse.STATUS_BAD_REQUEST);
       }
     }

@@ -88,26 +88,40 @@ class RaftActuatorAndMetricsTest {
               // Spring Security is on this classpath: anonymous callers and callers without the
               // role are refused.
               assertThat(
-                      status(endpoint, SecurityContext.NONE, "counter", "promote", 7, null, null))
+                      status(endpoint, SecurityContext.NONE, "counter", "promote", 7L, null, null))
                   .isEqualTo(403);
-              assertThat(status(endpoint, caller("USER"), "counter", "promote", 7, null, null))
+              assertThat(status(endpoint, caller("USER"), "counter", "promote", 7L, null, null))
                   .isEqualTo(403);
               SecurityContext admin = caller("RAFT_ADMIN");
               WebEndpointResponse<Map<String, Object>> unreachable =
-                  endpoint.change(admin, "counter", "add-learner", 7, "127.0.0.1:1", null);
+                  endpoint.change(admin, "counter", "add-learner", 7L, "127.0.0.1:1", null);
               assertThat(unreachable.getStatus()).isEqualTo(409);
               assertThat(unreachable.getBody().get("error").toString()).contains("UNREACHABLE");
-              assertThat(status(endpoint, admin, "counter", "add-learner", 7, null, null))
+              assertThat(status(endpoint, admin, "counter", "add-learner", 7L, null, null))
                   .as("no address")
                   .isEqualTo(400);
-              assertThat(status(endpoint, admin, "counter", "add-learner", 7, "nonsense", null))
+              assertThat(status(endpoint, admin, "counter", "add-learner", 7L, "nonsense", null))
                   .isEqualTo(400);
-              assertThat(status(endpoint, admin, "counter", "explode", 7, null, null))
+              assertThat(status(endpoint, admin, "counter", "explode", 7L, null, null))
                   .isEqualTo(400);
-              assertThat(status(endpoint, admin, "nope", "remove", 7, null, null)).isEqualTo(404);
+              assertThat(status(endpoint, admin, "nope", "remove", 7L, null, null)).isEqualTo(404);
               WebEndpointResponse<Map<String, Object>> transfer =
-                  endpoint.change(admin, "counter", "transfer-leadership", 1, null, null);
+                  endpoint.change(admin, "counter", "transfer-leadership", 1L, null, null);
               assertThat(transfer.getStatus()).isEqualTo(200);
+              assertThat(status(endpoint, admin, "counter", "promote", null, null, null))
+                  .as("no nodeId")
+                  .isEqualTo(400);
+              long applied = ctx.getBean(RaftTemplate.class).group("counter").appliedIndex();
+              WebEndpointResponse<Map<String, Object>> snapshot =
+                  endpoint.change(admin, "counter", "snapshot", null, null, null);
+              assertThat(snapshot.getStatus()).isEqualTo(200);
+              assertThat(snapshot.getBody().get("result"))
+                  .isEqualTo(Map.of("snapshotIndex", applied));
+              await()
+                  .until(
+                      () ->
+                          ctx.getBean(RaftTemplate.class).group("counter").stats().snapshotsTaken()
+                              == 1);
 
               MeterRegistry meters = ctx.getBean(MeterRegistry.class);
               assertThat(meters.get("raft.term").tag("group", "counter").gauge().value())
@@ -187,7 +201,7 @@ class RaftActuatorAndMetricsTest {
       SecurityContext security,
       String group,
       String operation,
-      long nodeId,
+      Long nodeId,
       String address,
       Long newNodeId)
       throws Exception {

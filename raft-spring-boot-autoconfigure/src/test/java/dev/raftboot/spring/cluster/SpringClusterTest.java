@@ -177,7 +177,7 @@ class SpringClusterTest {
       SecurityContext admin = admin();
       assertThat(
               endpoint
-                  .change(admin, "counter", "add-learner", 4, cluster.address(4), null)
+                  .change(admin, "counter", "add-learner", 4L, cluster.address(4), null)
                   .getStatus())
           .isEqualTo(200);
       await()
@@ -187,7 +187,8 @@ class SpringClusterTest {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(
-              () -> endpoint.change(admin, "counter", "promote", 4, null, null).getStatus() == 200);
+              () ->
+                  endpoint.change(admin, "counter", "promote", 4L, null, null).getStatus() == 200);
       await()
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
