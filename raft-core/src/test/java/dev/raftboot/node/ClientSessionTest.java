@@ -19,7 +19,9 @@ class ClientSessionTest {
         3,
         0,
         options,
-        RaftConfig.builder().electionTick(10).heartbeatTick(1).preVote(true).checkQuorum(true),
+        // 300-600 ms election timeouts: the tests assume a leader stays put unless they move it,
+        // which 100 ms timeouts do not guarantee on a loaded two-core machine.
+        RaftConfig.builder().electionTick(30).heartbeatTick(1).preVote(true).checkQuorum(true),
         CountingStateMachine::new);
   }
 
