@@ -1,0 +1,250 @@
+package dev.raftboot.benchmarks.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The end-to-end benchmark: three {@link BenchNode}s on loopback, each in its own JVM with its own
+ * RocksDB (fsync on), one group, 128-byte commands. Runs each scenario {@code --runs} times and
+ * prints every run plus the median and range of each figure, then the goals.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.raftboot.benchmarks.e2e.EndToEndBenchmark \
+ *     [--runs 3] [--seconds 10] [--clients 64] [--read-clients 64] [--samples 2000]
+ *     [--tick-ms 100] [--election-ticks 10] [--heartbeat-ticks 1] [--warmup 5]
+ *     [--scenarios writes,latency,reads,crash,shutdown] [--dir DIR] [--jvm "-Xmx1g"]
+ *     [--settle-ms 4000]   (how long writes go on after the leader was killed)
+ * </pre>
+ */
+public final class EndToEndBenchmark {
+  private static final Duration ANSWER = Duration.ofSeconds(120);
+
+  private final Map<String, String> options;
+  private final BenchCluster.Timing timing;
+  private final double seconds;
+  private final Figures figures = new Figures();
+
+  private EndToEndBenchmark(Map<String, String> options) {
+    this.options = options;
+    this.timing =
+        new BenchCluster.Timing(
+            Long.parseLong(option("tick-ms", "100")),
+            Integer.parseInt(option("election-ticks", "10")),
+            Integer.parseInt(option("heartbeat-ticks", "1")));
+    this.seconds = Double.parseDouble(option("seconds", "10"));
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i + 1 < argv.length; i += 2) {
+      options.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+    }
+    new EndToEndBenchmark(options).measure();
+  }
+
+  /** Runs the benchmark with {@code options} (names as on the command line, without dashes). */
+  static Figures run(Map<String, String> options) throws Exception {
+    EndToEndBenchmark benchmark = new EndToEndBenchmark(options);
+    benchmark.measure();
+    return benchmark.figures;
+  }
+
+  private String option(String name, String fallback) {
+    return options.getOrDefault(name, fallback);
+  }
+
+  private int intOption(String name, String fallback) {
+    return Integer.parseInt(option(name, fallback));
+  }
+
+  private void measure() throws Exception {
+    Set<String> scenarios =
+        Set.of(option("scenarios", "writes,latency,reads,crash,shutdown").split(","));
+    Path dir =
+        options.containsKey("dir")
+            ? Files.createDirectories(Path.of(options.get("dir")))
+            : Files.createTempDirectory("raft-e2e-bench");
+    List<String> jvm = Arrays.asList(option("jvm", "-Xms512m -Xmx1g").trim().split("\\s+"));
+    System.out.printf(
+        "3 nodes, data under %s, tick %d ms x %d election ticks (election timeout %d ms), %s%n",
+        dir, timing.tickMs(), timing.electionTicks(), timing.electionTimeoutMs(), loadAverage());
+    try (BenchCluster cluster = new BenchCluster(dir, 3, timing, jvm)) {
+      cluster.start();
+      double warmup = Double.parseDouble(option("warmup", "5"));
+      if (warmup > 0) {
+        NodeProcess leader = cluster.leader(ANSWER);
+        leader.ask("load 64 " + warmup, ANSWER);
+        leader.ask("read 64 " + Math.max(1, warmup / 2), ANSWER);
+      }
+      int runs = intOption("runs", "3");
+      for (int run = 1; run <= runs; run++) {
+        System.out.printf("-- run %d of %d, %s%n", run, runs, loadAverage());
+        if (scenarios.contains("writes")) {
+          writes(cluster);
+        }
+        if (scenarios.contains("latency")) {
+          latency(cluster);
+        }
+        if (scenarios.contains("reads")) {
+          reads(cluster);
+        }
+        if (scenarios.contains("crash")) {
+          crash(cluster);
+        }
+        if (scenarios.contains("shutdown")) {
+          gracefulShutdown(cluster);
+        }
+      }
+    }
+    System.out.println();
+    System.out.print(figures.table());
+    System.out.println();
+    goals();
+    System.out.printf("finished, %s%n", loadAverage());
+  }
+
+  private Map<String, String> ask(NodeProcess node, String command) throws IOException {
+    String reply = node.ask(command, ANSWER);
+    System.out.printf("   node %d: %s -> %s%n", node.id(), command, reply);
+    return NodeProcess.fields(reply);
+  }
+
+  private void writes(BenchCluster cluster) throws Exception {
+    int clients = intOption("clients", "64");
+    NodeProcess leader = cluster.leader(ANSWER);
+    figures.add("writes.leader", ask(leader, "load " + clients + " " + seconds), "rate", "p99us");
+    NodeProcess follower = cluster.follower(leader);
+    figures.add(
+        "writes.follower", ask(follower, "load " + clients + " " + seconds), "rate", "p99us");
+  }
+
+  private void latency(BenchCluster cluster) throws Exception {
+    int samples = intOption("samples", "2000");
+    NodeProcess leader = cluster.leader(ANSWER);
+    NodeProcess follower = cluster.follower(leader);
+    figures.add("fsync", ask(leader, "fsync " + samples), "p50us", "p99us");
+    figures.add("rtt", ask(leader, "rtt " + follower.echoPort() + " " + samples), "p50us", "p99us");
+    figures.add("write1", ask(leader, "load 1 " + seconds), "rate", "p50us", "p99us", "p999us");
+  }
+
+  private void reads(BenchCluster cluster) throws Exception {
+    int clients = intOption("read-clients", "64");
+    NodeProcess leader = cluster.leader(ANSWER);
+    figures.add("reads.leader", ask(leader, "read " + clients + " " + seconds), "rate", "p99us");
+    NodeProcess follower = cluster.follower(leader);
+    figures.add(
+        "reads.follower", ask(follower, "read " + clients + " " + seconds), "rate", "p99us");
+  }
+
+  /** kill -9 of the leader while a client writes through a follower. */
+  private void crash(BenchCluster cluster) throws Exception {
+    NodeProcess leader = cluster.leader(ANSWER);
+    NodeProcess follower = cluster.follower(leader);
+    ask(follower, "writer 4 100");
+    Thread.sleep(500);
+    long killedAt = ContinuousWriter.nowMicros();
+    leader.kill();
+    System.out.printf("   node %d: killed (leader)%n", leader.id());
+    Thread.sleep(
+        Long.parseLong(option("settle-ms", Long.toString(4 * timing.electionTimeoutMs()))));
+    figures.add("crash", ask(follower, "stop " + killedAt), "recoveryMs", "maxGapMs");
+    cluster.restart(leader);
+    cluster.leader(ANSWER);
+  }
+
+  /** {@code shutdown} (RaftServer.close with a hand-off) of the leader while a client writes. */
+  private void gracefulShutdown(BenchCluster cluster) throws Exception {
+    NodeProcess leader = cluster.leader(ANSWER);
+    NodeProcess follower = cluster.follower(leader);
+    ask(follower, "writer 4 100");
+    Thread.sleep(500);
+    long shutdownAt = ContinuousWriter.nowMicros();
+    figures.add("shutdown.close", ask(leader, "shutdown 5000"), "ms");
+    leader.awaitExit(Duration.ofSeconds(15));
+    Thread.sleep(1_000);
+    figures.add("shutdown", ask(follower, "stop " + shutdownAt), "maxGapMs", "recoveryMs");
+    cluster.restart(leader);
+    cluster.leader(ANSWER);
+  }
+
+  private void goals() {
+    List<String> lines = new ArrayList<>();
+    if (figures.has("writes.leader.rate")) {
+      lines.add(
+          goal(
+              "writes/s, 64 clients, on the leader",
+              figures.median("writes.leader.rate"),
+              ">=",
+              50_000));
+      lines.add(
+          goal(
+              "writes/s, 64 clients, via a follower",
+              figures.median("writes.follower.rate"),
+              ">=",
+              50_000));
+    }
+    if (figures.has("write1.p99us")) {
+      double bound = 2 * (figures.median("fsync.p50us") + figures.median("rtt.p50us")) + 1_000;
+      lines.add(
+          goal(
+              "single-client write p99 (us) vs 2 x (fsync p50 + rtt p50) + 1 ms",
+              figures.median("write1.p99us"),
+              "<=",
+              bound));
+    }
+    if (figures.has("reads.leader.rate")) {
+      lines.add(
+          goal(
+              "linearizable reads/s on the leader",
+              figures.median("reads.leader.rate"),
+              ">=",
+              100_000));
+    }
+    if (figures.has("crash.recoveryMs")) {
+      lines.add(
+          goal(
+              "leader crash: ms until writes succeed again",
+              figures.median("crash.recoveryMs"),
+              "<=",
+              2.0 * timing.electionTimeoutMs()));
+    }
+    if (figures.has("shutdown.maxGapMs")) {
+      lines.add(
+          goal(
+              "graceful leader shutdown: longest write gap (ms)",
+              figures.median("shutdown.maxGapMs"),
+              "<",
+              100));
+    }
+    System.out.println("goals (medians):");
+    lines.forEach(System.out::println);
+  }
+
+  private static String goal(String what, double value, String relation, double target) {
+    boolean met =
+        switch (relation) {
+          case ">=" -> value >= target;
+          case "<=" -> value <= target;
+          default -> value < target;
+        };
+    return String.format(
+        "  %-4s %s: %.1f (goal %s %.1f)", met ? "MET" : "MISS", what, value, relation, target);
+  }
+
+  static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
+      return "load average " + parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException e) {
+      return "load average unknown";
+    }
+  }
+}
