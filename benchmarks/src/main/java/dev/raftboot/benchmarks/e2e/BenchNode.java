@@ -28,7 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <pre>
  * status                      → leader=true leaderId=1 term=2 applied=17
- * load CLIENTS SECONDS        → ops=.. rate=.. errors=.. p50us=.. p99us=.. p999us=..
+ * load CLIENTS SECONDS        → ops=.. rate=.. errors=.. p50us=.. p99us=.. p999us=.. syncs=..
  * read CLIENTS SECONDS        → the same, for linearizableBarrier() then a local read
  * fsync SAMPLES               → FileChannel.force of 128 bytes in the data dir: p50us=..
  * rtt PORT SAMPLES            → TCP ping-pong of 128 bytes with another node's echo port
@@ -138,8 +138,13 @@ public final class BenchNode {
                 + " applied="
                 + group.appliedIndex());
       }
-      case "load" ->
-          reply(ClosedLoopLoad.run(clients(words), seconds(words), () -> group.propose(command())));
+      case "load" -> {
+        long syncsBefore = server.writeCoordinator().syncs();
+        String result =
+            ClosedLoopLoad.run(clients(words), seconds(words), () -> group.propose(command()));
+        // Group commit at work: how many synced RocksDB writes this node made meanwhile.
+        reply(result + " syncs=" + (server.writeCoordinator().syncs() - syncsBefore));
+      }
       case "read" ->
           reply(
               ClosedLoopLoad.run(

@@ -23,6 +23,12 @@ import java.util.Set;
  *     [--scenarios writes,latency,reads,crash,shutdown] [--dir DIR] [--jvm "-Xmx1g"]
  *     [--settle-ms 4000]   (how long writes go on after the leader was killed)
  * </pre>
+ *
+ * <p>{@code {id}} in a {@code --jvm} option becomes the node's id, e.g. {@code --jvm "-Xmx1g
+ * -XX:StartFlightRecording=filename=/tmp/node-{id}.jfr,settings=profile"}.
+ *
+ * <pre>
+ * </pre>
  */
 public final class EndToEndBenchmark {
   private static final Duration ANSWER = Duration.ofSeconds(120);

@@ -57,7 +57,8 @@ final class NodeProcess {
   void start(List<String> jvmOptions) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
+    // "{id}" in an option becomes this node's id: -XX:StartFlightRecording=filename=node-{id}.jfr
+    jvmOptions.forEach(o -> command.add(o.replace("{id}", Long.toString(id))));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(BenchNode.class.getName());
