@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * status                      → leader=true leaderId=1 term=2 applied=17
  * load CLIENTS SECONDS        → ops=.. rate=.. errors=.. p50us=.. p99us=.. p999us=.. syncs=..
  * read CLIENTS SECONDS        → the same, for linearizableBarrier() then a local read
+ * lease CLIENTS SECONDS       → the same, for leaseBarrier() (no heartbeat round on the leader)
  * fsync SAMPLES               → FileChannel.force of 128 bytes in the data dir: p50us=..
  * rtt PORT SAMPLES            → TCP ping-pong of 128 bytes with another node's echo port
  * writer CLIENTS TIMEOUT_MS   → starts writing without pause ("started")
@@ -151,6 +152,12 @@ public final class BenchNode {
                   clients(words),
                   seconds(words),
                   () -> group.linearizableBarrier().thenApply(ignored -> machine.commands())));
+      case "lease" ->
+          reply(
+              ClosedLoopLoad.run(
+                  clients(words),
+                  seconds(words),
+                  () -> group.leaseBarrier().thenApply(ignored -> machine.commands())));
       case "fsync" -> reply(SyncProbe.fsync(dataDir, Integer.parseInt(words[1])));
       case "rtt" ->
           reply(EchoServer.pingPong(Integer.parseInt(words[1]), Integer.parseInt(words[2])));

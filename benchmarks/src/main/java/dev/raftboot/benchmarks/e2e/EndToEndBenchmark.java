@@ -145,6 +145,8 @@ public final class EndToEndBenchmark {
     int clients = intOption("read-clients", "64");
     NodeProcess leader = cluster.leader(ANSWER);
     figures.add("reads.leader", ask(leader, "read " + clients + " " + seconds), "rate", "p99us");
+    figures.add(
+        "reads.lease.leader", ask(leader, "lease " + clients + " " + seconds), "rate", "p99us");
     NodeProcess follower = cluster.follower(leader);
     figures.add(
         "reads.follower", ask(follower, "read " + clients + " " + seconds), "rate", "p99us");
