@@ -25,6 +25,7 @@ final class CommitClock {
     if (rd.snapshot().isPresent()) {
       clear();
       stats.logFirstIndex = rd.snapshot().get().getMetadata().getIndex() + 1;
+      stats.lastSnapshotIndex = rd.snapshot().get().getMetadata().getIndex();
     }
     LongConsumer sink = stats.commitLatencyNanos;
     if (sink == null) {

@@ -79,6 +79,7 @@ final class GroupSnapshots {
     // Writing the image (on the apply executor) and recording it here, together.
     stats.snapshotDurationNanos.accept(taken.writeNanos() + System.nanoTime() - started);
     stats.logFirstIndex = storage.logStorage().firstIndex();
+    stats.lastSnapshotIndex = taken.metadata().getIndex();
     onDemand.snapshotRecorded();
     stats.snapshotsTaken.increment();
     log.debug(

@@ -21,6 +21,9 @@ public final class GroupStats {
   /** The first index still in the log, updated by the group's loop. */
   volatile long logFirstIndex = 1;
 
+  /** The index of the latest snapshot this node took or installed (0 for none). */
+  volatile long lastSnapshotIndex;
+
   public long proposals() {
     return proposals.sum();
   }
@@ -40,6 +43,11 @@ public final class GroupStats {
   /** Leader changes this node has seen (a new leader, or none, in its view of the group). */
   public long leaderChangesSeen() {
     return leaderChangesSeen.sum();
+  }
+
+  /** The index of the latest snapshot this node took or installed; 0 if none. */
+  public long lastSnapshotIndex() {
+    return lastSnapshotIndex;
   }
 
   /** The first index still held in the log (after compaction). */

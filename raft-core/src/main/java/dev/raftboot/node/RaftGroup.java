@@ -116,6 +116,7 @@ public final class RaftGroup implements AutoCloseable {
     this.confState = raw.status().confState();
     this.status = raw.status();
     stats.logFirstIndex = storage.logStorage().firstIndex();
+    stats.lastSnapshotIndex = snapIndex;
     this.applier =
         new Applier(
             options.name(),

@@ -96,6 +96,8 @@ public class RaftEndpoint {
       g.put("leadTransferee", st.leadTransferee());
     }
     g.put("proposals", group.stats().proposals());
+    g.put("lastSnapshotIndex", group.stats().lastSnapshotIndex());
+    g.put("logFirstIndex", group.stats().logFirstIndex());
     g.put("snapshotsTaken", group.stats().snapshotsTaken());
     return g;
   }

@@ -70,11 +70,13 @@ public class RaftAutoConfiguration {
   }
 
   @Bean
+  @ConditionalOnMissingBean
   static RaftStateMachineRegistrar raftStateMachineRegistrar() {
     return new RaftStateMachineRegistrar();
   }
 
   @Bean
+  @ConditionalOnMissingBean
   RaftShutdownHandOff raftShutdownHandOff(RaftRuntime runtime) {
     return new RaftShutdownHandOff(runtime);
   }
@@ -145,6 +147,7 @@ public class RaftAutoConfiguration {
   @ConditionalOnBooleanProperty(name = "raft.transport.use-grpc-server", matchIfMissing = true)
   static class GrpcServerPeerTransport {
     @Bean(PEER_SERVICE_BEAN)
+    @ConditionalOnMissingBean(name = PEER_SERVICE_BEAN)
     io.grpc.BindableService raftPeerService(ObjectProvider<RaftServer> server) {
       return () -> server.getObject().peerService();
     }

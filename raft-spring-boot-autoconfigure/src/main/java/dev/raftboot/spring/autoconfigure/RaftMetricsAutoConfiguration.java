@@ -7,6 +7,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -23,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBooleanProperty(name = "raft.enabled", matchIfMissing = true)
 public class RaftMetricsAutoConfiguration {
   @Bean
+  @ConditionalOnMissingBean(name = "raftGroupMeters")
   RaftGroupOpenedListener raftGroupMeters(ObjectProvider<MeterRegistry> registries) {
     return group -> registries.orderedStream().forEach(new RaftGroupMetrics(group)::bindTo);
   }

@@ -222,6 +222,7 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
   private void run(ScheduledJob job, RunContext context, long slot, int attempt) {
     JobRun.Outcome outcome = JobRun.Outcome.SUCCEEDED;
     String message = null;
+    long started = clock.millis();
     try {
       job.invoke(context);
     } catch (InterruptedException e) {
@@ -245,7 +246,9 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
     try {
       // Recorded even after losing leadership (the proposal is forwarded to the new leader): the
       // history then tells the truth, and the new leader need not treat the slot as a misfire.
-      propose(SchedulerCommand.finish(job.name(), slot, attempt, outcome, clock.millis(), message));
+      propose(
+          SchedulerCommand.finish(
+              job.name(), slot, attempt, outcome, started, clock.millis(), message));
     } catch (Exception e) {
       log.debug(
           "scheduler {}: end of {} at {} not recorded: {}",

@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param term the claiming leader's term
  * @param claimIndex the log index of the claim: with {@code term}, the run's fencing token
  * @param outcome how it ended, or RUNNING
+ * @param startedAt when the run started (the running leader's clock), or null
  * @param finishedAt when the end was recorded (the recording leader's clock), or null
  * @param message an error or skip reason, or null
  */
@@ -21,8 +22,16 @@ public record JobRun(
     long term,
     long claimIndex,
     Outcome outcome,
+    Instant startedAt,
     Instant finishedAt,
     String message) {
+
+  /** How long the run took, if its start and end are known. */
+  public java.time.Duration duration() {
+    return startedAt == null || finishedAt == null
+        ? null
+        : java.time.Duration.between(startedAt, finishedAt);
+  }
 
   /** How a slot ended. */
   public enum Outcome {

@@ -12,9 +12,10 @@ import java.io.UncheckedIOException;
  *
  * <pre>
  *   byte version | byte kind | utf job | long slot | int attempt | long node | long term
- *   | byte outcome | long at (epoch ms) | utf message
+ *   | byte outcome | long started (epoch ms) | long at (epoch ms) | utf message
  * </pre>
  *
+ * @param started when the run started (a FINISH), on the running leader's clock
  * @param at the proposing leader's clock when it recorded an end or a skip
  */
 record SchedulerCommand(
@@ -25,6 +26,7 @@ record SchedulerCommand(
     long node,
     long term,
     JobRun.Outcome outcome,
+    long started,
     long at,
     String message) {
   private static final byte VERSION = 1;
@@ -37,17 +39,25 @@ record SchedulerCommand(
 
   static SchedulerCommand claim(String job, long slot, int attempt, long node, long term) {
     return new SchedulerCommand(
-        Kind.CLAIM, job, slot, attempt, node, term, JobRun.Outcome.RUNNING, 0, "");
+        Kind.CLAIM, job, slot, attempt, node, term, JobRun.Outcome.RUNNING, 0, 0, "");
   }
 
   static SchedulerCommand finish(
-      String job, long slot, int attempt, JobRun.Outcome outcome, long at, String message) {
-    return new SchedulerCommand(Kind.FINISH, job, slot, attempt, 0, 0, outcome, at, message);
+      String job,
+      long slot,
+      int attempt,
+      JobRun.Outcome outcome,
+      long started,
+      long at,
+      String message) {
+    return new SchedulerCommand(
+        Kind.FINISH, job, slot, attempt, 0, 0, outcome, started, at, message);
   }
 
   /** Skips every slot up to and including {@code slot}. */
   static SchedulerCommand skip(String job, long slot, long at, String reason) {
-    return new SchedulerCommand(Kind.SKIP, job, slot, 0, 0, 0, JobRun.Outcome.SKIPPED, at, reason);
+    return new SchedulerCommand(
+        Kind.SKIP, job, slot, 0, 0, 0, JobRun.Outcome.SKIPPED, at, at, reason);
   }
 
   byte[] encode() {
@@ -61,6 +71,7 @@ record SchedulerCommand(
       out.writeLong(node);
       out.writeLong(term);
       out.writeByte(outcome.ordinal());
+      out.writeLong(started);
       out.writeLong(at);
       out.writeUTF(message == null ? "" : message);
     } catch (IOException e) {
@@ -87,6 +98,7 @@ record SchedulerCommand(
           in.readLong(),
           in.readLong(),
           JobRun.Outcome.values()[in.readByte()],
+          in.readLong(),
           in.readLong(),
           in.readUTF());
     } catch (IOException | ArrayIndexOutOfBoundsException e) {

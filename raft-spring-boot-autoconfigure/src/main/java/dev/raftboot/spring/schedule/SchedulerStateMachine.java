@@ -95,7 +95,7 @@ public final class SchedulerStateMachine implements StateMachine {
       return new ClaimResult(false, index, "slot already decided");
     }
     if (s.claimedUnfinished()) {
-      replaceLast(s, JobRun.Outcome.MISFIRED, null, "superseded before its end was recorded");
+      replaceLast(s, JobRun.Outcome.MISFIRED, null, null, "superseded before its end was recorded");
     }
     s.lastSlot = c.slot();
     s.lastOutcome = JobRun.Outcome.RUNNING;
@@ -113,6 +113,7 @@ public final class SchedulerStateMachine implements StateMachine {
             index,
             JobRun.Outcome.RUNNING,
             null,
+            null,
             null));
     return new ClaimResult(true, index, null);
   }
@@ -123,7 +124,12 @@ public final class SchedulerStateMachine implements StateMachine {
     }
     s.lastOutcome = c.outcome();
     s.lastFinishedAt = c.at();
-    replaceLast(s, c.outcome(), Instant.ofEpochMilli(c.at()), c.message());
+    replaceLast(
+        s,
+        c.outcome(),
+        Instant.ofEpochMilli(c.started()),
+        Instant.ofEpochMilli(c.at()),
+        c.message());
     return true;
   }
 
@@ -134,7 +140,7 @@ public final class SchedulerStateMachine implements StateMachine {
       return false;
     }
     if (misfire) {
-      replaceLast(s, JobRun.Outcome.MISFIRED, Instant.ofEpochMilli(c.at()), c.message());
+      replaceLast(s, JobRun.Outcome.MISFIRED, null, Instant.ofEpochMilli(c.at()), c.message());
     } else {
       record(
           s,
@@ -145,6 +151,7 @@ public final class SchedulerStateMachine implements StateMachine {
               0,
               0,
               JobRun.Outcome.SKIPPED,
+              null,
               Instant.ofEpochMilli(c.at()),
               c.message()));
     }
@@ -161,7 +168,8 @@ public final class SchedulerStateMachine implements StateMachine {
     }
   }
 
-  private void replaceLast(JobState s, JobRun.Outcome outcome, Instant at, String message) {
+  private void replaceLast(
+      JobState s, JobRun.Outcome outcome, Instant started, Instant at, String message) {
     if (s.history.isEmpty()) {
       return;
     }
@@ -175,6 +183,7 @@ public final class SchedulerStateMachine implements StateMachine {
             last.term(),
             last.claimIndex(),
             outcome,
+            started,
             at,
             message == null || message.isEmpty() ? null : message));
   }
@@ -215,6 +224,7 @@ public final class SchedulerStateMachine implements StateMachine {
           out.writeLong(r.term());
           out.writeLong(r.claimIndex());
           out.writeByte(r.outcome().ordinal());
+          out.writeLong(r.startedAt() == null ? Long.MIN_VALUE : r.startedAt().toEpochMilli());
           out.writeLong(r.finishedAt() == null ? Long.MIN_VALUE : r.finishedAt().toEpochMilli());
           out.writeUTF(r.message() == null ? "" : r.message());
         }
@@ -254,6 +264,7 @@ public final class SchedulerStateMachine implements StateMachine {
           long term = in.readLong();
           long claimIndex = in.readLong();
           JobRun.Outcome o = JobRun.Outcome.values()[in.readByte()];
+          long started = in.readLong();
           long at = in.readLong();
           String message = in.readUTF();
           s.history.add(
@@ -264,6 +275,7 @@ public final class SchedulerStateMachine implements StateMachine {
                   term,
                   claimIndex,
                   o,
+                  started == Long.MIN_VALUE ? null : Instant.ofEpochMilli(started),
                   at == Long.MIN_VALUE ? null : Instant.ofEpochMilli(at),
                   message.isEmpty() ? null : message));
         }

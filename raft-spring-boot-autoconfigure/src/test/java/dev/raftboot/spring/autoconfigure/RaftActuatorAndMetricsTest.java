@@ -122,6 +122,7 @@ class RaftActuatorAndMetricsTest {
                       () ->
                           ctx.getBean(RaftTemplate.class).group("counter").stats().snapshotsTaken()
                               == 1);
+              assertThat(endpoint.group("counter")).containsEntry("lastSnapshotIndex", applied);
 
               MeterRegistry meters = ctx.getBean(MeterRegistry.class);
               assertThat(meters.get("raft.term").tag("group", "counter").gauge().value())

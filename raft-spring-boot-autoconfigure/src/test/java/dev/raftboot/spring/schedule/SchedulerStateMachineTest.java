@@ -29,7 +29,10 @@ class SchedulerStateMachineTest {
     assertThat(claim(1000, 1, 1)).isTrue();
     assertThat(claim(1000, 1, 1)).as("same slot again").isFalse();
     assertThat(claim(1000, 1, 2)).as("same slot by a later leader").isFalse();
-    assertThat(apply(SchedulerCommand.finish("job", 1000, 1, JobRun.Outcome.SUCCEEDED, 1100, "")))
+    assertThat(
+            apply(
+                SchedulerCommand.finish(
+                    "job", 1000, 1, JobRun.Outcome.SUCCEEDED, 1100 - 1, 1100, "")))
         .isEqualTo(true);
     assertThat(claim(900, 1, 2)).as("an earlier slot").isFalse();
     assertThat(claim(2000, 1, 2)).isTrue();
@@ -41,7 +44,7 @@ class SchedulerStateMachineTest {
   @Test
   void aClaimFromAnOlderTermIsRefusedOnceALaterTermClaimed() {
     assertThat(claim(1000, 1, 5)).isTrue();
-    apply(SchedulerCommand.finish("job", 1000, 1, JobRun.Outcome.SUCCEEDED, 1100, ""));
+    apply(SchedulerCommand.finish("job", 1000, 1, JobRun.Outcome.SUCCEEDED, 1100 - 1, 1100, ""));
     assertThat(claim(2000, 1, 4)).as("deposed leader's claim committed late").isFalse();
   }
 
@@ -50,7 +53,8 @@ class SchedulerStateMachineTest {
     assertThat(claim(1000, 1, 1)).isTrue();
     assertThat(claim(1000, 3, 2)).as("attempts go up by one").isFalse();
     assertThat(claim(1000, 2, 2)).as("run again").isTrue();
-    assertThat(apply(SchedulerCommand.finish("job", 1000, 1, JobRun.Outcome.SUCCEEDED, 1, "")))
+    assertThat(
+            apply(SchedulerCommand.finish("job", 1000, 1, JobRun.Outcome.SUCCEEDED, 1 - 1, 1, "")))
         .as("the end of the superseded attempt")
         .isEqualTo(false);
     assertThat(apply(SchedulerCommand.skip("job", 1000, 1200, "misfire"))).isEqualTo(true);
@@ -66,10 +70,11 @@ class SchedulerStateMachineTest {
       assertThat(claim(i * 1000L, 1, 1)).isTrue();
       apply(
           SchedulerCommand.finish(
-              "job", i * 1000L, 1, JobRun.Outcome.SUCCEEDED, i * 1000L + 5, ""));
+              "job", i * 1000L, 1, JobRun.Outcome.SUCCEEDED, i * 1000L + 1, i * 1000L + 5, ""));
     }
     apply(SchedulerCommand.skip("other", 500, 600, "missed"));
     assertThat(sm.history("job")).hasSize(10);
+    assertThat(sm.history("job").get(9).duration()).isEqualTo(java.time.Duration.ofMillis(4));
     ByteArrayOutputStream image = new ByteArrayOutputStream();
     sm.snapshot(image);
     SchedulerStateMachine restored = new SchedulerStateMachine(10);
@@ -108,7 +113,7 @@ class SchedulerStateMachineTest {
     for (SchedulerCommand c :
         List.of(
             SchedulerCommand.claim("a", 1, 2, 3, 4),
-            SchedulerCommand.finish("b", 5, 6, JobRun.Outcome.FAILED, 7, "boom"),
+            SchedulerCommand.finish("b", 5, 6, JobRun.Outcome.FAILED, 7 - 1, 7, "boom"),
             SchedulerCommand.skip("c", 8, 9, "why"))) {
       assertThat(SchedulerCommand.decode(c.encode())).isEqualTo(c);
     }
