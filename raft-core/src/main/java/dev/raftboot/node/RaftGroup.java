@@ -8,6 +8,7 @@ import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
 import dev.raftboot.core.Ready;
 import dev.raftboot.core.SnapshotStatus;
+import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
 import dev.raftboot.proto.ConfChangeType;
 import dev.raftboot.proto.ConfChangeV2;
@@ -82,6 +83,11 @@ public final class RaftGroup implements AutoCloseable {
   private boolean closed;
 
   private volatile Status status;
+
+  // Loop-only: the role as of the Ready being handled, and the term and vote known durable.
+  private StateRole readyRole = StateRole.FOLLOWER;
+  private long durableTerm;
+  private long durableVote;
   private ScheduledFuture<?> ticker;
 
   /**
@@ -115,6 +121,8 @@ public final class RaftGroup implements AutoCloseable {
     this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), onDemandSnapshots);
     this.confState = raw.status().confState();
     this.status = raw.status();
+    this.durableTerm = status.term();
+    this.durableVote = status.vote();
     stats.logFirstIndex = storage.logStorage().firstIndex();
     stats.lastSnapshotIndex = snapIndex;
     this.applier =
@@ -568,9 +576,19 @@ public final class RaftGroup implements AutoCloseable {
       Ready rd = raw.ready();
       // The image is stored (durably, under its final name) before the log records the snapshot.
       rd.snapshot().ifPresent(snapshots::install);
+      boolean sendFirst = canSendBeforePersisting(rd);
+      if (sendFirst && !rd.messages().isEmpty()) {
+        sender.send(rd.messages());
+      }
       storage.persist(rd);
+      rd.hardState()
+          .ifPresent(
+              hs -> {
+                durableTerm = hs.getTerm();
+                durableVote = hs.getVote();
+              });
       commitClock.onPersisted(rd, stats);
-      if (!rd.messages().isEmpty()) {
+      if (!sendFirst && !rd.messages().isEmpty()) {
         sender.send(rd.messages());
       }
       rd.snapshot()
@@ -604,6 +622,22 @@ public final class RaftGroup implements AutoCloseable {
     status = raw.status();
     // A snapshot image still staged was refused by the consensus module (stale, or a newer one).
     snapshots.discardRefused();
+  }
+
+  /**
+   * Whether this Ready's messages may go out before its writes are durable (thesis §10.2.1): a
+   * leader's appends may, because it counts its own log toward a commit only once {@code advance}
+   * reports it persisted. Never a term or vote not yet on disk (a crash could then let this node
+   * vote twice in a term), nor a follower's answers, which promise what it stored.
+   */
+  private boolean canSendBeforePersisting(Ready rd) {
+    rd.softState().ifPresent(soft -> readyRole = soft.role());
+    if (readyRole != StateRole.LEADER || rd.snapshot().isPresent()) {
+      return false;
+    }
+    return rd.hardState()
+        .map(hs -> hs.getTerm() == durableTerm && hs.getVote() == durableVote)
+        .orElse(true);
   }
 
   private void snapshotForAFollower() {

@@ -100,13 +100,19 @@ public final class RocksDbGroupStorage implements GroupStorage {
 
   /**
    * The log's part of a Ready in one synced write, shared with other groups when a {@link
-   * WriteCoordinator} is set. A Ready with nothing to store (only messages) writes nothing.
+   * WriteCoordinator} is set. A Ready with nothing to store (only messages) writes nothing; one
+   * that only moves the commit index is written without a sync.
    */
   @Override
   public void persist(Ready ready) {
     HardState hardState = ready.hardState().orElse(null);
     SnapshotMetadata snapshot = ready.snapshot().map(Snapshot::getMetadata).orElse(null);
     if (hardState == null && snapshot == null && ready.entries().isEmpty()) {
+      return;
+    }
+    if (!ready.mustSync()) {
+      // Only the commit index moved: no fsync (nor a place in the group commit) needed.
+      raftLog.persistCommitUnsynced(hardState);
       return;
     }
     // A snapshot's image was stored by installSnapshot: only its metadata goes into the log here.

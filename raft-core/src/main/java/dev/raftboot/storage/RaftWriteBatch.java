@@ -60,6 +60,18 @@ public final class RaftWriteBatch implements AutoCloseable {
    * @throws StorageException if the write fails; no view changes then
    */
   public void commit() {
+    commit(true);
+  }
+
+  /**
+   * Commits without syncing: for writes that may be lost in a crash (a commit index moving, which a
+   * restarted node learns again from its leader). A later synced write makes them durable too.
+   */
+  public void commitUnsynced() {
+    commit(false);
+  }
+
+  private void commit(boolean sync) {
     if (done) {
       throw new IllegalStateException("batch already committed or closed");
     }
@@ -77,7 +89,7 @@ public final class RaftWriteBatch implements AutoCloseable {
         w.view.lock().lock();
         locked++;
       }
-      store.write(batch);
+      store.write(batch, sync);
       for (GroupWrite w : writes) {
         w.view.install(w);
       }

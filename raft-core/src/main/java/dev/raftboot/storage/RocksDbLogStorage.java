@@ -220,6 +220,18 @@ public final class RocksDbLogStorage implements LogStorage {
     }
   }
 
+  /**
+   * Records a hard state whose term and vote are already durable (only the commit index moved)
+   * without waiting for the disk: losing it in a crash only sets the commit index back, which the
+   * leader restores (Raft's {@code Ready.mustSync} is false for such a Ready).
+   */
+  public void persistCommitUnsynced(HardState hardState) {
+    try (RaftWriteBatch b = store.newBatch()) {
+      stage(b, hardState, null, null);
+      b.commitUnsynced();
+    }
+  }
+
   /** Stages a Ready's writes into a shared batch; they take effect when it commits. */
   public void stage(
       RaftWriteBatch batch, HardState hardState, List<Entry> entries, SnapshotMetadata snapshot) {

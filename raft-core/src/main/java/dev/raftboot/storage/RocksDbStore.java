@@ -54,6 +54,7 @@ public final class RocksDbStore implements AutoCloseable {
   private final ColumnFamilyOptions metaCfOptions;
   private final ColumnFamilyOptions logCfOptions;
   private final WriteOptions syncWrites;
+  private final WriteOptions unsyncedWrites;
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
   private final Map<String, RocksDbLogStorage> groups = new ConcurrentHashMap<>();
@@ -78,6 +79,7 @@ public final class RocksDbStore implements AutoCloseable {
     this.db = db;
     this.handles = handles;
     this.syncWrites = new WriteOptions().setSync(true);
+    this.unsyncedWrites = new WriteOptions().setSync(false);
   }
 
   /** Opens (creating if needed) the store in {@code dataDir} with the default options. */
@@ -215,9 +217,17 @@ public final class RocksDbStore implements AutoCloseable {
 
   /** Writes a batch atomically and syncs the WAL before returning. */
   void write(WriteBatch batch) {
+    write(batch, true);
+  }
+
+  /**
+   * Writes a batch atomically; with {@code sync} the WAL is synced before returning, without it the
+   * write reaches the disk with the next synced write (or is lost in a crash before that).
+   */
+  void write(WriteBatch batch, boolean sync) {
     Lock lock = enter();
     try {
-      db.write(syncWrites, batch);
+      db.write(sync ? syncWrites : unsyncedWrites, batch);
     } catch (RocksDBException e) {
       throw new StorageException("write failed in " + dataDir + ": " + e.getMessage(), e);
     } finally {
@@ -278,6 +288,7 @@ public final class RocksDbStore implements AutoCloseable {
         throw new StorageException("closing store " + dataDir + " failed: " + e.getMessage(), e);
       } finally {
         syncWrites.close();
+        unsyncedWrites.close();
         logCfOptions.close();
         metaCfOptions.close();
         dbOptions.close();

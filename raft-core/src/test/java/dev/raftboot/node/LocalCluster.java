@@ -34,6 +34,9 @@ final class LocalCluster implements AutoCloseable {
   private final RaftConfig.Builder config;
   private final Supplier<StateMachine> newStateMachine;
 
+  /** Wraps a node's storage when it starts, e.g. to hold its writes (node id, storage). */
+  java.util.function.BiFunction<Long, GroupStorage, GroupStorage> storageWrapper = (id, s) -> s;
+
   LocalCluster(int voters, int learners, GroupOptions options, RaftConfig.Builder config) {
     this(voters, learners, options, config, KvStateMachine::new);
   }
@@ -76,7 +79,7 @@ final class LocalCluster implements AutoCloseable {
         new RaftGroup(
             options,
             config.id(id).randomSeed(id).build(),
-            storages.get(id),
+            storageWrapper.apply(id, storages.get(id)),
             sm,
             msgs -> route(id, msgs),
             pool,
