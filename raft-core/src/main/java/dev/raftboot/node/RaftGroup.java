@@ -23,7 +23,6 @@ import dev.raftboot.transport.SnapshotImage;
 import dev.raftboot.transport.SnapshotWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +108,7 @@ public final class RaftGroup implements AutoCloseable {
     this.timer = timer;
     this.loop = new SerialExecutor(pool);
     this.batch = new ProposalBatch(options.name());
-    this.reads = new ReadBarriers(options.name());
+    this.reads = new ReadBarriers(options.name(), nodeId);
     this.membership = new Membership(this, options, timer);
     SnapshotMetadata snap = storage.logStorage().snapshot(0).getMetadata();
     long snapIndex = snap.getIndex();
@@ -319,18 +318,16 @@ public final class RaftGroup implements AutoCloseable {
   private CompletableFuture<Void> readBarrier(boolean lease) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     long id = nextId.incrementAndGet();
-    ByteString ctx = ByteString.copyFrom(ByteBuffer.allocate(8).putLong(id).array());
     loop.execute(
         () -> {
           if (closed) {
             f.completeExceptionally(new GroupClosedException(name()));
             return;
           }
-          if (reads.request(raw, ctx, lease, f)) {
-            requestFlush();
-          }
+          reads.request(lease, f);
+          requestFlush();
         });
-    timeout(f, () -> loop.execute(() -> reads.forget(ctx, f)), id);
+    timeout(f, () -> loop.execute(() -> reads.forget(f)), id);
     return f;
   }
 
@@ -572,6 +569,7 @@ public final class RaftGroup implements AutoCloseable {
       return;
     }
     batch.proposeTo(raw, proposals);
+    reads.issue(raw);
     while (raw.hasReady()) {
       Ready rd = raw.ready();
       // The image is stored (durably, under its final name) before the log records the snapshot.

@@ -1,0 +1,69 @@
+package dev.raftboot.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.raftboot.core.MemoryLogStorage;
+import dev.raftboot.core.RaftConfig;
+import dev.raftboot.core.RawNode;
+import dev.raftboot.core.Ready;
+import dev.raftboot.proto.ConfState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Barriers requested in one loop pass share one read index request. */
+class ReadBarriersTest {
+
+  @Test
+  void barriersOfOnePassShareOneReadIndexPerKind() {
+    RawNode raw =
+        new RawNode(
+            RaftConfig.builder().id(1).electionTick(10).heartbeatTick(1).checkQuorum(true).build(),
+            new MemoryLogStorage(ConfState.newBuilder().addVoters(1).build()));
+    raw.campaign();
+    while (raw.hasReady()) {
+      Ready rd = raw.ready();
+      raw.advance(rd);
+    }
+    ReadBarriers reads = new ReadBarriers("g", 1);
+    List<CompletableFuture<Void>> barriers = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      barriers.add(f);
+      reads.request(i % 2 == 0, f);
+    }
+    CompletableFuture<Void> forgotten = barriers.get(3);
+    reads.forget(forgotten);
+
+    reads.issue(raw);
+    Ready rd = raw.ready();
+    assertThat(rd.readStates()).as("one safe and one lease read index").hasSize(2);
+
+    reads.issue(raw);
+    raw.advance(rd);
+    assertThat(raw.hasReady() && !raw.ready().readStates().isEmpty())
+        .as("nothing more to ask")
+        .isFalse();
+  }
+
+  @Test
+  void withoutALeaderEveryBarrierOfThePassFailsTyped() {
+    RawNode raw =
+        new RawNode(
+            RaftConfig.builder().id(1).electionTick(10).heartbeatTick(1).build(),
+            new MemoryLogStorage(ConfState.newBuilder().addVoters(1).addVoters(2).build()));
+    ReadBarriers reads = new ReadBarriers("g", 1);
+    CompletableFuture<Void> a = new CompletableFuture<>();
+    CompletableFuture<Void> b = new CompletableFuture<>();
+    reads.request(false, a);
+    reads.request(false, b);
+    reads.issue(raw);
+    assertThat(a).isCompletedExceptionally();
+    assertThat(b).isCompletedExceptionally();
+    assertThat(a)
+        .failsWithin(java.time.Duration.ZERO)
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(NotLeaderException.class);
+  }
+}
