@@ -17,7 +17,10 @@ public final class HttpJson {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   private final String base;
 
   public HttpJson(String base) {
@@ -60,7 +63,7 @@ public final class HttpJson {
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return client.send(request.timeout(Duration.ofSeconds(20)).build(), BodyHandlers.ofString());
+      return client.send(request.timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -1,0 +1,89 @@
+package dev.raftboot.sample.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.raftboot.sample.HttpJson;
+import dev.raftboot.testkit.linearizability.CheckResult;
+import dev.raftboot.testkit.linearizability.KvInput;
+import dev.raftboot.testkit.linearizability.KvModel;
+import dev.raftboot.testkit.linearizability.KvOutput;
+import dev.raftboot.testkit.linearizability.LinearizabilityChecker;
+import dev.raftboot.testkit.linearizability.SearchLimits;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+
+/** What every cluster test asserts once its faults have stopped. */
+final class ClusterChecks {
+  private ClusterChecks() {}
+
+  /**
+   * Time until the cluster serves again after the last fault healed: every group has a leader all
+   * live members agree on, and a write through every live member succeeds. Fails beyond {@code
+   * bound}.
+   */
+  static Duration recovery(ProcessCluster cluster, Duration bound) {
+    long start = System.nanoTime();
+    cluster.awaitLeaders(bound);
+    for (NodeProcess n : cluster.live()) {
+      await()
+          .atMost(bound)
+          .pollInterval(Duration.ofMillis(100))
+          .ignoreExceptions()
+          .until(() -> n.http().put("/kv/probe-" + n.id(), "\"up\"").statusCode() == 200);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(took).as("recovery after the faults stopped").isLessThanOrEqualTo(bound);
+    return took;
+  }
+
+  /**
+   * The history (final reads included) is linearizable: no acknowledged write is lost, no read is
+   * stale, no write reported as not applied took effect.
+   */
+  static void assertLinearizable(KvClients clients) {
+    assertThat(clients.unexpected()).as("responses no client should get").isEmpty();
+    assertThat(clients.acknowledgedWrites()).as("acknowledged writes").isPositive();
+    long started = System.nanoTime();
+    CheckResult<KvInput, KvOutput> result =
+        LinearizabilityChecker.check(
+            new KvModel(), clients.history(), SearchLimits.ofTimeout(Duration.ofMinutes(2)));
+    System.out.printf(
+        "linearizability: %s, %d operations, checked in %d ms%n",
+        result.verdict(),
+        clients.history().size(),
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
+    assertThat(result.isLinearizable()).as(result.describe()).isTrue();
+  }
+
+  /**
+   * Every {@code @ScheduledOnce} slot appears at most once in the replicated job log, and the job
+   * keeps running after the faults. Returns the number of runs recorded.
+   */
+  static long assertJobsRanAtMostOncePerSlot(ProcessCluster cluster) {
+    NodeProcess reader = cluster.live().get(0);
+    long before = jobs(reader).get("total").asLong();
+    // Liveness: the job runs again after the faults (500 ms slots).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .until(() -> jobs(reader).get("total").asLong() >= before + 2);
+    JsonNode log = jobs(reader);
+    Map<Instant, Integer> runsPerSlot = new TreeMap<>();
+    for (JsonNode e : log.get("entries")) {
+      runsPerSlot.merge(Instant.parse(e.get("slot").asString()), 1, Integer::sum);
+    }
+    runsPerSlot.forEach(
+        (slot, runs) -> assertThat(runs).as("runs of slot " + slot + " in " + log).isEqualTo(1));
+    assertThat(log.get("entries").size()).isEqualTo(log.get("total").asInt());
+    return log.get("total").asLong();
+  }
+
+  private static JsonNode jobs(NodeProcess n) {
+    return HttpJson.json(n.http().get("/jobs"));
+  }
+}
