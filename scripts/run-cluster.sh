@@ -16,7 +16,8 @@ HTTP_PORT_BASE=${HTTP_PORT_BASE:-8080}
 RAFT_PORT_BASE=${RAFT_PORT_BASE:-7070}
 CLUSTER_DIR=${CLUSTER_DIR:-data/cluster}
 JAR=sample-app/target/sample-app.jar
-JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
+# Small heaps and C1 only: three JVMs start quickly side by side on a laptop.
+JAVA_OPTS=${JAVA_OPTS:--Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 
 command -v java >/dev/null || { echo "java (17 or later) is needed on the PATH" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is needed on the PATH" >&2; exit 1; }

@@ -10,6 +10,8 @@ import dev.raftboot.testkit.linearizability.KvModel;
 import dev.raftboot.testkit.linearizability.KvOutput;
 import dev.raftboot.testkit.linearizability.LinearizabilityChecker;
 import dev.raftboot.testkit.linearizability.SearchLimits;
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -33,11 +35,23 @@ final class ClusterChecks {
           .atMost(bound)
           .pollInterval(Duration.ofMillis(100))
           .ignoreExceptions()
-          .until(() -> n.http().put("/kv/probe-" + n.id(), "\"up\"").statusCode() == 200);
+          .until(() -> probe(n));
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(took).as("recovery after the faults stopped").isLessThanOrEqualTo(bound);
     return took;
+  }
+
+  /** A write through {@code n}, following its 307 when it does not forward writes. */
+  private static boolean probe(NodeProcess n) {
+    HttpResponse<String> r = n.http().put("/kv/probe-" + n.id(), "\"up\"");
+    if (r.statusCode() == 307) {
+      URI location = URI.create(r.headers().firstValue("Location").orElseThrow());
+      r =
+          new HttpJson(location.getScheme() + "://" + location.getAuthority())
+              .put(location.getPath(), "\"up\"");
+    }
+    return r.statusCode() == 200;
   }
 
   /**
