@@ -45,7 +45,7 @@ class ClusterFaultsIT {
           Thread.sleep(2_000);
           cluster.restart(leader);
 
-          long follower = follower(cluster, random);
+          long follower = follower(cluster, random, leader);
           System.out.println("kill -9 of a follower, node " + follower);
           cluster.node(follower).kill();
           Thread.sleep(1_500);
@@ -142,9 +142,11 @@ class ClusterFaultsIT {
         .until(() -> node.http().get("/actuator/health/raft").statusCode() == 200);
   }
 
-  private static long follower(ProcessCluster cluster, SplittableRandom random) {
+  /** A follower of the kv group other than {@code spared} (just restarted). */
+  private static long follower(ProcessCluster cluster, SplittableRandom random, long spared) {
     long leader = cluster.awaitLeader("kv", RECOVERY_BOUND);
-    List<NodeProcess> followers = cluster.members().stream().filter(n -> n.id() != leader).toList();
+    List<NodeProcess> followers =
+        cluster.members().stream().filter(n -> n.id() != leader && n.id() != spared).toList();
     return followers.get(random.nextInt(followers.size())).id();
   }
 

@@ -130,7 +130,8 @@ final class NodeProcess {
 
   private void signal(String name) {
     try {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).start();
+      // The shell's built-in kill: no dependency on a kill binary being installed.
+      Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + pid()).start();
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
       }
