@@ -1,12 +1,9 @@
 package dev.raftboot.node;
 
 import dev.raftboot.core.LogStorage;
-import dev.raftboot.core.RaftState;
 import dev.raftboot.core.SnapshotTemporarilyUnavailableException;
 import dev.raftboot.proto.ConfState;
-import dev.raftboot.proto.Entry;
 import dev.raftboot.proto.Snapshot;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -20,13 +17,14 @@ import java.util.function.Supplier;
  *
  * <p>Called only on the group's loop, like every read of the Raft node.
  */
-final class OnDemandSnapshots implements LogStorage {
+final class OnDemandSnapshots extends ForwardingLogStorage {
   private final LogStorage stored;
   private final Supplier<ConfState> currentConf;
   private final Runnable takeSnapshot;
   private boolean requested;
 
   OnDemandSnapshots(LogStorage stored, Supplier<ConfState> currentConf, Runnable takeSnapshot) {
+    super(stored);
     this.stored = stored;
     this.currentConf = currentConf;
     this.takeSnapshot = takeSnapshot;
@@ -60,30 +58,5 @@ final class OnDemandSnapshots implements LogStorage {
         && Set.copyOf(a.getVotersOutgoingList()).equals(Set.copyOf(b.getVotersOutgoingList()))
         && Set.copyOf(a.getLearnersNextList()).equals(Set.copyOf(b.getLearnersNextList()))
         && a.getAutoLeave() == b.getAutoLeave();
-  }
-
-  @Override
-  public RaftState initialState() {
-    return stored.initialState();
-  }
-
-  @Override
-  public List<Entry> entries(long lo, long hi, long maxBytes) {
-    return stored.entries(lo, hi, maxBytes);
-  }
-
-  @Override
-  public long term(long index) {
-    return stored.term(index);
-  }
-
-  @Override
-  public long firstIndex() {
-    return stored.firstIndex();
-  }
-
-  @Override
-  public long lastIndex() {
-    return stored.lastIndex();
   }
 }

@@ -1,7 +1,6 @@
 package dev.raftboot.node;
 
 import dev.raftboot.core.LogStorage;
-import dev.raftboot.core.RaftState;
 import dev.raftboot.core.Ready;
 import dev.raftboot.core.SnapshotTemporarilyUnavailableException;
 import dev.raftboot.proto.ConfState;
@@ -37,7 +36,7 @@ public final class RocksDbGroupStorage implements GroupStorage {
 
   private final RocksDbLogStorage raftLog;
   private final SnapshotStore snapshots;
-  private final LogStorage view = new View();
+  private final LogStorage view;
   private final WriteCoordinator writes;
   // Images this node wrote on the apply executor, sealed, waiting for the loop to record them.
   private final ConcurrentHashMap<Long, SnapshotWriter> sealed = new ConcurrentHashMap<>();
@@ -62,6 +61,7 @@ public final class RocksDbGroupStorage implements GroupStorage {
               + snapshots.retain());
     }
     this.raftLog = raftLog;
+    this.view = new View();
     this.snapshots = snapshots;
     this.writes = writes;
   }
@@ -269,30 +269,9 @@ public final class RocksDbGroupStorage implements GroupStorage {
   }
 
   /** The log as the consensus module reads it; snapshots come with their image. */
-  private final class View implements LogStorage {
-    @Override
-    public RaftState initialState() {
-      return raftLog.initialState();
-    }
-
-    @Override
-    public List<Entry> entries(long lo, long hi, long maxBytes) {
-      return raftLog.entries(lo, hi, maxBytes);
-    }
-
-    @Override
-    public long term(long index) {
-      return raftLog.term(index);
-    }
-
-    @Override
-    public long firstIndex() {
-      return raftLog.firstIndex();
-    }
-
-    @Override
-    public long lastIndex() {
-      return raftLog.lastIndex();
+  private final class View extends ForwardingLogStorage {
+    View() {
+      super(raftLog);
     }
 
     /**
