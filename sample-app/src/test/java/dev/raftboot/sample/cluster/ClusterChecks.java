@@ -15,7 +15,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
 /** What every cluster test asserts once its faults have stopped. */
@@ -95,6 +97,31 @@ final class ClusterChecks {
         (slot, runs) -> assertThat(runs).as("runs of slot " + slot + " in " + log).isEqualTo(1));
     assertThat(log.get("entries").size()).isEqualTo(log.get("total").asInt());
     return log.get("total").asLong();
+  }
+
+  /**
+   * Every {@code @ScheduledOnce} slot that fell in a calm period (a leader alive, no fault under
+   * way) is in the replicated job log: exactly once, given the at-most-once check above. Returns
+   * the number of slots checked.
+   */
+  static long assertJobsRanInEveryCalmSlot(ProcessCluster cluster, CalmPeriods calm) {
+    JsonNode log = jobs(cluster.live().get(0));
+    Set<Instant> ran = new TreeSet<>();
+    for (JsonNode e : log.get("entries")) {
+      ran.add(Instant.parse(e.get("slot").asString()));
+    }
+    long rate = ProcessCluster.JOB_RATE.toMillis();
+    long checked = 0;
+    for (CalmPeriods.Period p : calm.periods()) {
+      long first = Math.floorDiv(p.from().toEpochMilli() + rate - 1, rate) * rate;
+      for (long slot = first; slot <= p.to().toEpochMilli(); slot += rate) {
+        Instant s = Instant.ofEpochMilli(slot);
+        assertThat(ran).as("slot " + s + " of calm period " + p + " ran").contains(s);
+        checked++;
+      }
+    }
+    assertThat(checked).as("slots in calm periods " + calm.periods()).isPositive();
+    return checked;
   }
 
   private static JsonNode jobs(NodeProcess n) {

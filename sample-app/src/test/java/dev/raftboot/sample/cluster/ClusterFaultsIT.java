@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * cluster must serve again within a bound. {@code -Dcluster.seed=N} fixes the clients' choices.
  */
 class ClusterFaultsIT {
-  private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
+  static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
+  private static final Duration FINAL_CALM = Duration.ofSeconds(4);
 
   /** kill -9 of the leader and of a follower, each restarted; SIGSTOP of the leader, SIGCONT. */
   @Test
@@ -34,10 +35,13 @@ class ClusterFaultsIT {
         () -> {
           cluster.start();
           followersRedirectWhenForwardingIsOff(cluster);
+          CalmPeriods calm = new CalmPeriods();
+          calm.begin();
           KvClients clients = new KvClients(cluster, 5, "crash-", 5, seed);
           clients.start();
           SplittableRandom random = new SplittableRandom(seed);
-          Thread.sleep(2_000);
+          Thread.sleep(3_000);
+          calm.end();
 
           long leader = cluster.awaitLeader("kv", RECOVERY_BOUND);
           System.out.println("kill -9 of the leader, node " + leader);
@@ -59,7 +63,7 @@ class ClusterFaultsIT {
           cluster.node(paused).resume();
           Thread.sleep(2_000);
 
-          verify(cluster, clients);
+          verify(cluster, clients, calm);
         });
   }
 
@@ -76,9 +80,12 @@ class ClusterFaultsIT {
         cluster,
         () -> {
           cluster.start();
+          CalmPeriods calm = new CalmPeriods();
+          calm.begin();
           KvClients clients = new KvClients(cluster, 5, "rolling-", 5, seed);
           clients.start();
-          Thread.sleep(1_000);
+          Thread.sleep(3_000);
+          calm.end();
 
           for (NodeProcess node : cluster.members()) {
             System.out.println("rolling restart: " + node);
@@ -95,21 +102,32 @@ class ClusterFaultsIT {
           assertThat(cluster.members()).hasSize(3);
           Thread.sleep(2_000);
 
-          verify(cluster, clients);
+          verify(cluster, clients, calm);
         });
   }
 
-  /** The checks every scenario ends with. */
-  static void verify(ProcessCluster cluster, KvClients clients) {
+  /**
+   * The checks every scenario ends with. The time after recovery is a calm period of its own: at
+   * least {@link #FINAL_CALM} long, its slots must all have run.
+   */
+  static void verify(ProcessCluster cluster, KvClients clients, CalmPeriods calm)
+      throws InterruptedException {
     clients.stop();
     Duration recovery = ClusterChecks.recovery(cluster, RECOVERY_BOUND);
+    long calmSince = System.nanoTime();
+    calm.begin();
     cluster.awaitConvergence(Duration.ofSeconds(30));
     clients.finalReads(cluster.live().get(0));
     System.out.println(clients.summary());
     System.out.println("recovered " + recovery.toMillis() + " ms after the last fault");
     ClusterChecks.assertLinearizable(clients);
+    long calmSoFar = Duration.ofNanos(System.nanoTime() - calmSince).toMillis();
+    Thread.sleep(Math.max(0, FINAL_CALM.toMillis() - calmSoFar));
+    calm.end();
     long runs = ClusterChecks.assertJobsRanAtMostOncePerSlot(cluster);
     System.out.println(runs + " job runs, each slot at most once");
+    long slots = ClusterChecks.assertJobsRanInEveryCalmSlot(cluster, calm);
+    System.out.println(slots + " slots in calm periods " + calm.periods() + ", each ran once");
   }
 
   /** With forwarding off (node 3), a write on a follower is answered 307 with the leader's URL. */

@@ -3,31 +3,30 @@ package dev.raftboot.sample.cluster;
 import dev.raftboot.sample.HttpJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One node of a {@link ProcessCluster}: a JVM running the sample jar, with its own ports and data
- * directory, which outlive restarts. Faults are real: {@link #kill} is SIGKILL, {@link #pause} is
- * SIGSTOP.
+ * One node of a {@link ProcessCluster}: a JVM running the sample jar in the cluster's {@link
+ * NodeEnvironment}, with its own address, ports and data directory, which outlive restarts. Faults
+ * are real: {@link #kill} is SIGKILL, {@link #pause} freezes the JVM.
  */
 final class NodeProcess {
   private final long id;
-  private final int httpPort;
-  private final int raftPort;
+  private final NodeEnvironment environment;
   private final Path dir;
   private final HttpJson http;
-  private volatile Process process;
+  private volatile NodeHandle handle;
   private volatile boolean paused;
 
-  NodeProcess(long id, int httpPort, int raftPort, Path dir) {
+  NodeProcess(long id, NodeEnvironment environment, Path dir) {
     this.id = id;
-    this.httpPort = httpPort;
-    this.raftPort = raftPort;
+    this.environment = environment;
     this.dir = dir;
     this.http = new HttpJson(baseUrl());
   }
@@ -36,20 +35,32 @@ final class NodeProcess {
     return id;
   }
 
+  String host() {
+    return environment.host(id);
+  }
+
+  int httpPort() {
+    return environment.httpPort(id);
+  }
+
   int raftPort() {
-    return raftPort;
+    return environment.raftPort(id);
   }
 
   String baseUrl() {
-    return "http://127.0.0.1:" + httpPort;
+    return "http://" + host() + ":" + httpPort();
   }
 
   String peerAddress() {
-    return "127.0.0.1:" + raftPort;
+    return host() + ":" + raftPort();
   }
 
   HttpJson http() {
     return http;
+  }
+
+  Path dir() {
+    return dir;
   }
 
   Path log() {
@@ -65,91 +76,53 @@ final class NodeProcess {
       Files.createDirectories(dir);
       Files.writeString(
           log(),
-          "---- start " + java.time.Instant.now() + " ----\n",
+          "---- start " + Instant.now() + " ----\n",
           StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND);
-      process =
-          new ProcessBuilder(SampleJar.get().command(arguments))
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(Redirect.appendTo(log().toFile()))
-              .start();
-      paused = false;
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    handle = environment.launch(id, SampleJar.get().command(arguments), dir, log());
+    paused = false;
   }
 
   boolean isRunning() {
-    return process != null && process.isAlive();
+    return handle != null && handle.isAlive();
   }
 
   boolean isPaused() {
     return paused;
   }
 
-  long pid() {
-    return process.pid();
-  }
-
   /** kill -9: the process dies at once, losing whatever it had not synced. */
   synchronized void kill() {
-    if (process != null) {
-      process.destroyForcibly();
-      waitForExit(30);
+    if (handle != null) {
+      handle.kill();
       paused = false;
     }
   }
 
   /** SIGTERM: a graceful stop (a leader hands its leadership over first). */
   synchronized void stop() {
-    if (process != null && process.isAlive()) {
+    if (isRunning()) {
       if (paused) {
         resume();
       }
-      process.destroy();
-      if (!waitForExit(30)) {
-        process.destroyForcibly();
-        waitForExit(10);
-      }
+      handle.stop(Duration.ofSeconds(30));
     }
   }
 
-  /** SIGSTOP: the process freezes; peers and clients see it hang, it sees no time pass. */
+  /** Freezes the JVM (SIGSTOP, or the container's freezer). */
   synchronized void pause() {
-    signal("STOP");
+    handle.pause();
     paused = true;
   }
 
-  /** SIGCONT. */
+  /** Thaws it. */
   synchronized void resume() {
-    signal("CONT");
+    handle.resume();
     paused = false;
-  }
-
-  private void signal(String name) {
-    try {
-      // The shell's built-in kill: no dependency on a kill binary being installed.
-      Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + pid()).start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private boolean waitForExit(int seconds) {
-    try {
-      return process.waitFor(seconds, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   /** The last {@code lines} lines of the node's log. */

@@ -22,16 +22,21 @@ import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A cluster of sample-app JVMs on loopback, each with its own HTTP port, peer port and data
- * directory under {@code root}. Nodes 1..{@code initial} form the cluster; later ids join it. Node
- * {@code redirectingNode} runs with {@code sample.forward-writes=false}, so clients that write to
- * it get a 307 and follow it: both write paths run under every fault.
+ * A cluster of sample-app JVMs in a {@link NodeEnvironment} (loopback by default), each with its
+ * own address, HTTP port, peer port and data directory under {@code root}. Nodes 1..{@code initial}
+ * form the cluster; later ids join it. Node {@code redirectingNode} runs with {@code
+ * sample.forward-writes=false}, so clients that write to it get a 307 and follow it: both write
+ * paths run under every fault.
  */
 final class ProcessCluster implements AutoCloseable {
   /** The sample's Raft groups. */
   static final List<String> GROUPS = List.of("kv", "jobs", "raft-scheduler");
 
+  /** How often the sample's {@code @ScheduledOnce} job runs in these tests. */
+  static final Duration JOB_RATE = Duration.ofMillis(500);
+
   private final Path root;
+  private final NodeEnvironment environment;
   private final int initial;
   private final long redirectingNode;
   private final Map<Long, NodeProcess> nodes = new ConcurrentHashMap<>();
@@ -39,7 +44,12 @@ final class ProcessCluster implements AutoCloseable {
   private final Thread cleanup = new Thread(this::killAll, "process-cluster-cleanup");
 
   ProcessCluster(Path root, int initial, long redirectingNode) {
+    this(root, new LoopbackEnvironment(), initial, redirectingNode);
+  }
+
+  ProcessCluster(Path root, NodeEnvironment environment, int initial, long redirectingNode) {
     this.root = root;
+    this.environment = environment;
     this.initial = initial;
     this.redirectingNode = redirectingNode;
     TestPorts.deleteTree(root);
@@ -50,8 +60,7 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   private NodeProcess define(long id) {
-    NodeProcess node =
-        new NodeProcess(id, TestPorts.freePort(), TestPorts.freePort(), root.resolve("node-" + id));
+    NodeProcess node = new NodeProcess(id, environment, root.resolve("node-" + id));
     nodes.put(id, node);
     return node;
   }
@@ -76,15 +85,15 @@ final class ProcessCluster implements AutoCloseable {
         nodes.values().stream()
             .map(n -> n.id() + "=" + n.baseUrl())
             .collect(Collectors.joining(","));
-    int httpPort = Integer.parseInt(node.baseUrl().substring(node.baseUrl().lastIndexOf(':') + 1));
     return List.of(
-        "--server.port=" + httpPort,
-        "--server.address=127.0.0.1",
+        "--server.port=" + node.httpPort(),
+        "--server.address=" + node.host(),
         "--raft.node-id=" + node.id(),
         "--raft.members=" + members,
         "--raft.join=" + join,
         "--raft.cluster-id=sample-cluster-test",
         "--raft.transport.port=" + node.raftPort(),
+        "--raft.transport.bind-host=" + node.host(),
         "--raft.data-dir=" + root.resolve("node-" + node.id()).resolve("raft"),
         "--raft.tick-interval=25ms",
         "--raft.election-ticks=20",
@@ -94,7 +103,7 @@ final class ProcessCluster implements AutoCloseable {
         "--raft.snapshot.keep-entries=50",
         "--sample.forward-writes=" + (node.id() != redirectingNode),
         "--sample.http-urls=" + urls,
-        "--sample.jobs.rate=500ms",
+        "--sample.jobs.rate=" + JOB_RATE.toMillis() + "ms",
         "--sample.jobs.keep=100000",
         "--management.endpoint.raft.access=unrestricted",
         "--spring.main.banner-mode=off",
@@ -119,6 +128,11 @@ final class ProcessCluster implements AutoCloseable {
     return members().stream().filter(n -> n.isRunning() && !n.isPaused()).toList();
   }
 
+  /** The network faults of this cluster's environment. */
+  Partitions partitions() {
+    return environment.partitions();
+  }
+
   void restart(long id) {
     NodeProcess n = node(id);
     n.start(arguments(n));
@@ -128,11 +142,19 @@ final class ProcessCluster implements AutoCloseable {
    * The leader of {@code group} that every live member agrees on, waiting up to {@code timeout}.
    */
   long awaitLeader(String group, Duration timeout) {
+    return awaitLeader(group, timeout, Set.of());
+  }
+
+  /**
+   * The leader of {@code group} that every live member but those {@code excluded} (say, the
+   * minority side of a partition) agrees on, waiting up to {@code timeout}.
+   */
+  long awaitLeader(String group, Duration timeout, Collection<Long> excluded) {
     return await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
-        .until(() -> agreedLeader(group), Optional::isPresent)
+        .until(() -> agreedLeader(group, excluded), Optional::isPresent)
         .orElseThrow();
   }
 
@@ -140,9 +162,12 @@ final class ProcessCluster implements AutoCloseable {
     GROUPS.forEach(g -> awaitLeader(g, timeout));
   }
 
-  private Optional<Long> agreedLeader(String group) {
+  private Optional<Long> agreedLeader(String group, Collection<Long> excluded) {
     Long leader = null;
     for (NodeProcess n : live()) {
+      if (excluded.contains(n.id())) {
+        continue;
+      }
       JsonNode status = status(n, group);
       if (!status.get("members").has(Long.toString(n.id()))) {
         continue; // started with raft.join and not added yet: it knows no leader
@@ -153,7 +178,7 @@ final class ProcessCluster implements AutoCloseable {
       }
       leader = id;
     }
-    if (leader == null || retired.contains(leader)) {
+    if (leader == null || retired.contains(leader) || excluded.contains(leader)) {
       return Optional.empty();
     }
     JsonNode leaderStatus = status(node(leader), group);
@@ -294,6 +319,7 @@ final class ProcessCluster implements AutoCloseable {
   /** Kills every node; deletes the data when {@code keepData} is false. */
   void close(boolean keepData) {
     killAll();
+    environment.close();
     try {
       Runtime.getRuntime().removeShutdownHook(cleanup);
     } catch (IllegalStateException shuttingDown) {

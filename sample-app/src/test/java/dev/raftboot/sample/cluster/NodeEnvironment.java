@@ -1,0 +1,32 @@
+package dev.raftboot.sample.cluster;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where the nodes of a {@link ProcessCluster} run, at which address, and how network faults reach
+ * them. Every address is reachable from the test JVM, so clients and checks talk to every node
+ * directly whatever the environment.
+ */
+interface NodeEnvironment extends AutoCloseable {
+  /** The address node {@code id} binds to and is reached at. */
+  String host(long id);
+
+  int httpPort(long id);
+
+  int raftPort(long id);
+
+  /** Starts node {@code id}'s JVM ({@code command}) in {@code workDir}, output to {@code log}. */
+  NodeHandle launch(long id, List<String> command, Path workDir, Path log);
+
+  /**
+   * The network faults this environment can inject.
+   *
+   * @throws UnsupportedOperationException where nodes share one network stack (loopback)
+   */
+  Partitions partitions();
+
+  /** Removes what the environment set up; nodes must be stopped first. */
+  @Override
+  void close();
+}
