@@ -30,41 +30,37 @@ class ClusterFaultsIT {
   void crashesAndAPausedLeaderUnderLoad(TestInfo test) throws Exception {
     long seed = seed();
     ProcessCluster cluster = new ProcessCluster(dir(test), 3, 3);
-    run(
-        cluster,
-        () -> {
-          cluster.start();
-          followersRedirectWhenForwardingIsOff(cluster);
-          CalmPeriods calm = new CalmPeriods();
-          calm.begin();
-          KvClients clients = new KvClients(cluster, 5, "crash-", 5, seed);
-          clients.start();
-          SplittableRandom random = new SplittableRandom(seed);
-          Thread.sleep(3_000);
-          calm.end();
+    run(cluster, () -> crashesAndAPausedLeader(cluster, seed));
+  }
 
-          long leader = cluster.awaitLeader("kv", RECOVERY_BOUND);
-          System.out.println("kill -9 of the leader, node " + leader);
-          cluster.node(leader).kill();
-          Thread.sleep(2_000);
-          cluster.restart(leader);
+  /** The scenario of {@link #crashesAndAPausedLeaderUnderLoad}, in any environment. */
+  static void crashesAndAPausedLeader(ProcessCluster cluster, long seed) throws Exception {
+    cluster.start();
+    followersRedirectWhenForwardingIsOff(cluster);
+    Load load = underLoad(cluster, "crash-", seed);
+    SplittableRandom random = new SplittableRandom(seed);
 
-          long follower = follower(cluster, random, leader);
-          System.out.println("kill -9 of a follower, node " + follower);
-          cluster.node(follower).kill();
-          Thread.sleep(1_500);
-          cluster.restart(follower);
-          cluster.awaitLeaders(RECOVERY_BOUND);
+    long leader = cluster.awaitLeader("kv", RECOVERY_BOUND);
+    System.out.println("kill -9 of the leader, node " + leader);
+    cluster.node(leader).kill();
+    Thread.sleep(2_000);
+    cluster.restart(leader);
 
-          long paused = cluster.awaitLeader("kv", RECOVERY_BOUND);
-          System.out.println("SIGSTOP of the leader, node " + paused);
-          cluster.node(paused).pause();
-          Thread.sleep(4_000);
-          cluster.node(paused).resume();
-          Thread.sleep(2_000);
+    long follower = follower(cluster, random, leader);
+    System.out.println("kill -9 of a follower, node " + follower);
+    cluster.node(follower).kill();
+    Thread.sleep(1_500);
+    cluster.restart(follower);
+    cluster.awaitLeaders(RECOVERY_BOUND);
 
-          verify(cluster, clients, calm);
-        });
+    long paused = cluster.awaitLeader("kv", RECOVERY_BOUND);
+    System.out.println("SIGSTOP of the leader, node " + paused);
+    cluster.node(paused).pause();
+    Thread.sleep(4_000);
+    cluster.node(paused).resume();
+    Thread.sleep(2_000);
+
+    verify(cluster, load);
   }
 
   /**
@@ -76,42 +72,58 @@ class ClusterFaultsIT {
   void rollingRestartAndMembershipChangeUnderLoad(TestInfo test) throws Exception {
     long seed = seed();
     ProcessCluster cluster = new ProcessCluster(dir(test), 3, 3);
-    run(
-        cluster,
-        () -> {
-          cluster.start();
-          CalmPeriods calm = new CalmPeriods();
-          calm.begin();
-          KvClients clients = new KvClients(cluster, 5, "rolling-", 5, seed);
-          clients.start();
-          Thread.sleep(3_000);
-          calm.end();
+    run(cluster, () -> rollingRestartAndMembershipChange(cluster, seed));
+  }
 
-          for (NodeProcess node : cluster.members()) {
-            System.out.println("rolling restart: " + node);
-            node.stop();
-            cluster.restart(node.id());
-            awaitCaughtUp(node);
-          }
+  /** The scenario of {@link #rollingRestartAndMembershipChangeUnderLoad}, in any environment. */
+  static void rollingRestartAndMembershipChange(ProcessCluster cluster, long seed)
+      throws Exception {
+    cluster.start();
+    Load load = underLoad(cluster, "rolling-", seed);
 
-          System.out.println("adding node 4");
-          cluster.addNode(4, Duration.ofSeconds(90));
-          long removed = cluster.awaitLeader("kv", RECOVERY_BOUND);
-          System.out.println("removing the kv leader, node " + removed);
-          cluster.removeNode(removed, Duration.ofSeconds(60));
-          assertThat(cluster.members()).hasSize(3);
-          Thread.sleep(2_000);
+    for (NodeProcess node : cluster.members()) {
+      System.out.println("rolling restart: " + node);
+      node.stop();
+      cluster.restart(node.id());
+      awaitCaughtUp(node);
+    }
 
-          verify(cluster, clients, calm);
-        });
+    System.out.println("adding node 4");
+    cluster.addNode(4, Duration.ofSeconds(90));
+    long removed = cluster.awaitLeader("kv", RECOVERY_BOUND);
+    System.out.println("removing the kv leader, node " + removed);
+    cluster.removeNode(removed, Duration.ofSeconds(60));
+    assertThat(cluster.members()).hasSize(3);
+    Thread.sleep(2_000);
+
+    verify(cluster, load);
+  }
+
+  /** Clients at work and the calm period they started in; a scenario's faults follow. */
+  record Load(KvClients clients, CalmPeriods calm) {}
+
+  /**
+   * Starts the clients on a cluster that serves, and keeps the first seconds of their work free of
+   * faults: the scenario's first calm period.
+   */
+  static Load underLoad(ProcessCluster cluster, String keyPrefix, long seed)
+      throws InterruptedException {
+    CalmPeriods calm = new CalmPeriods();
+    calm.begin();
+    KvClients clients = new KvClients(cluster, 5, keyPrefix, 5, seed);
+    clients.start();
+    Thread.sleep(3_000);
+    calm.end();
+    return new Load(clients, calm);
   }
 
   /**
    * The checks every scenario ends with. The time after recovery is a calm period of its own: at
    * least {@link #FINAL_CALM} long, its slots must all have run.
    */
-  static void verify(ProcessCluster cluster, KvClients clients, CalmPeriods calm)
-      throws InterruptedException {
+  static void verify(ProcessCluster cluster, Load load) throws InterruptedException {
+    KvClients clients = load.clients();
+    CalmPeriods calm = load.calm();
     clients.stop();
     Duration recovery = ClusterChecks.recovery(cluster, RECOVERY_BOUND);
     long calmSince = System.nanoTime();

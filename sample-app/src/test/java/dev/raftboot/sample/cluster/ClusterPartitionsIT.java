@@ -38,25 +38,21 @@ class ClusterPartitionsIT {
     NamespaceEnvironment network = new NamespaceEnvironment();
     System.out.println("nodes in " + network);
     ProcessCluster cluster = new ProcessCluster(ClusterFaultsIT.dir(test), network, 3, 3);
-    ClusterFaultsIT.run(
-        cluster,
-        () -> {
-          cluster.start();
-          CalmPeriods calm = new CalmPeriods();
-          calm.begin();
-          KvClients clients = new KvClients(cluster, 5, "partition-", 5, seed);
-          clients.start();
-          Thread.sleep(3_000);
-          calm.end();
+    ClusterFaultsIT.run(cluster, () -> partitions(cluster, seed));
+  }
 
-          PartitionFaults.isolatedLeaderIsReplaced(cluster);
-          Thread.sleep(2_000);
-          PartitionFaults.isolatedFollowerDoesNotDeposeTheLeader(cluster);
-          Thread.sleep(2_000);
-          PartitionFaults.leaderThatCannotSendIsReplaced(cluster);
-          Thread.sleep(2_000);
+  /** The scenario of {@link #partitionsUnderLoad}, in any environment with partitions. */
+  static void partitions(ProcessCluster cluster, long seed) throws Exception {
+    cluster.start();
+    ClusterFaultsIT.Load load = ClusterFaultsIT.underLoad(cluster, "partition-", seed);
 
-          ClusterFaultsIT.verify(cluster, clients, calm);
-        });
+    PartitionFaults.isolatedLeaderIsReplaced(cluster);
+    Thread.sleep(2_000);
+    PartitionFaults.isolatedFollowerDoesNotDeposeTheLeader(cluster);
+    Thread.sleep(2_000);
+    PartitionFaults.leaderThatCannotSendIsReplaced(cluster);
+    Thread.sleep(2_000);
+
+    ClusterFaultsIT.verify(cluster, load);
   }
 }

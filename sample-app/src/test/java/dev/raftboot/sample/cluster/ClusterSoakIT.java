@@ -65,7 +65,7 @@ class ClusterSoakIT {
             for (int i = 0; i < 3; i++) {
               inject(cluster, faults, random, round);
             }
-            ClusterFaultsIT.verify(cluster, clients, new CalmPeriods());
+            ClusterFaultsIT.verify(cluster, new ClusterFaultsIT.Load(clients, new CalmPeriods()));
           }
         });
   }

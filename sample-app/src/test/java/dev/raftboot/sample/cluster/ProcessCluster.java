@@ -128,6 +128,10 @@ final class ProcessCluster implements AutoCloseable {
     return members().stream().filter(n -> n.isRunning() && !n.isPaused()).toList();
   }
 
+  NodeEnvironment environment() {
+    return environment;
+  }
+
   /** The network faults of this cluster's environment. */
   Partitions partitions() {
     return environment.partitions();
