@@ -17,6 +17,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +52,11 @@ public final class GrpcTransport implements Transport {
 
   private final GrpcTransportConfig config;
   private final TransportListener listener;
+  private final LinkFaults faults;
   private final TransportCounters counters = new TransportCounters();
+  private final ServerRefusals refusals;
+  private final ThrottledWarnings untrustedWarnings =
+      new ThrottledWarnings(log, 10, TimeUnit.SECONDS);
   private final GroupRegistry groups;
   private final PeerService peerService;
   private final Map<Long, GrpcPeer> peers = new ConcurrentHashMap<>();
@@ -64,7 +70,9 @@ public final class GrpcTransport implements Transport {
   public GrpcTransport(GrpcTransportConfig config, TransportListener listener) {
     this.config = config;
     this.listener = listener;
+    this.faults = config.faults();
     this.groups = new GroupRegistry(config.nodeId(), counters);
+    this.refusals = new ServerRefusals(config.nodeId(), counters);
     this.peerService = new PeerService(config, groups, counters, listener);
     String prefix = "raft-transport-" + config.nodeId();
     this.serverExecutor = Executors.newCachedThreadPool(daemon(prefix + "-in"));
@@ -94,8 +102,10 @@ public final class GrpcTransport implements Transport {
     server =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(config.bindHost(), config.port()),
-                TlsCredentials.server(config.tls()))
+                TlsCredentials.server(config.tls(), this::untrustedClient))
             .executor(serverExecutor)
+            .addTransportFilter(refusals.connectionFilter())
+            .addStreamTracerFactory(refusals.oversizeTracer())
             .maxInboundMessageSize(config.maxInboundMessageBytes())
             // Peers ping at keepAliveTime; allow that (and a margin) instead of GOAWAY-ing them.
             .permitKeepAliveTime(keepAliveNanos / 2, TimeUnit.NANOSECONDS)
@@ -109,6 +119,11 @@ public final class GrpcTransport implements Transport {
         config.bindHost(),
         port(),
         config.tls() == null ? "plaintext" : "TLS");
+  }
+
+  private void untrustedClient(String description) {
+    counters.reject(RejectReason.UNTRUSTED_CERTIFICATE);
+    untrustedWarnings.log("node {}: refused a TLS client: {}", config.nodeId(), description);
   }
 
   /**
@@ -221,10 +236,47 @@ public final class GrpcTransport implements Transport {
           if (peer == null) {
             counters.messagesDropped.add(batch.size());
             listener.unreachable(group, peerId);
+          } else if (faults != null && faults.active()) {
+            sendThroughFaults(group, peerId, peer, batch);
           } else {
             peer.send(group, batch);
           }
         });
+  }
+
+  /**
+   * Applies the test fault rules to one peer's batch: a link that is down drops it and reports the
+   * peer unreachable (as a broken stream would); a drop rate loses messages silently; a delay holds
+   * the batch back on the timer. What passes goes through the real peer stream.
+   */
+  private void sendThroughFaults(String group, long peerId, GrpcPeer peer, List<Message> batch) {
+    long local = config.nodeId();
+    if (!faults.linkUp(local, peerId)) {
+      counters.messagesDropped.add(batch.size());
+      counters.peer(peerId).messagesDropped.add(batch.size());
+      listener.unreachable(group, peerId);
+      return;
+    }
+    List<Message> kept = new ArrayList<>(batch.size());
+    for (Message m : batch) {
+      if (!faults.dropNow(local, peerId)) {
+        kept.add(m);
+      }
+    }
+    Duration delay = faults.delay(local, peerId);
+    if (kept.isEmpty()) {
+      return;
+    }
+    if (delay.isZero()) {
+      peer.send(group, kept);
+      return;
+    }
+    try {
+      scheduler.schedule(() -> peer.send(group, kept), delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closing: the held messages are lost, as queued ones are.
+      counters.messagesDropped.add(kept.size());
+    }
   }
 
   @Override
@@ -233,7 +285,7 @@ public final class GrpcTransport implements Transport {
       throw new IllegalArgumentException("not a MSG_SNAPSHOT: " + message.getType());
     }
     GrpcPeer peer = closed ? null : peers.get(message.getTo());
-    if (peer == null) {
+    if (peer == null || (faults != null && !faults.linkUp(config.nodeId(), message.getTo()))) {
       counters.snapshotsFailed.increment();
       listener.snapshotStatus(group, message.getTo(), SnapshotStatus.FAILURE);
       return;

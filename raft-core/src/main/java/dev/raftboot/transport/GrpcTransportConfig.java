@@ -23,6 +23,7 @@ public final class GrpcTransportConfig {
   private final Duration keepAliveTime;
   private final SnapshotSink snapshotSink;
   private final boolean externalServer;
+  private final LinkFaults faults;
 
   private GrpcTransportConfig(Builder b) {
     this.nodeId = b.nodeId;
@@ -40,6 +41,7 @@ public final class GrpcTransportConfig {
     this.keepAliveTime = b.keepAliveTime;
     this.snapshotSink = b.snapshotSink;
     this.externalServer = b.externalServer;
+    this.faults = b.faults;
   }
 
   public static Builder builder() {
@@ -123,6 +125,11 @@ public final class GrpcTransportConfig {
     return externalServer;
   }
 
+  /** Fault rules applied to this node's links (tests only), or null: no fault injection. */
+  public LinkFaults faults() {
+    return faults;
+  }
+
   /** Builder of {@link GrpcTransportConfig}. */
   public static final class Builder {
     private long nodeId;
@@ -140,6 +147,7 @@ public final class GrpcTransportConfig {
     private Duration keepAliveTime = Duration.ofSeconds(30);
     private SnapshotSink snapshotSink;
     private boolean externalServer;
+    private LinkFaults faults;
 
     private Builder() {}
 
@@ -216,6 +224,16 @@ public final class GrpcTransportConfig {
      */
     public Builder externalServer(boolean externalServer) {
       this.externalServer = externalServer;
+      return this;
+    }
+
+    /**
+     * Fault injection for tests: the transport drops, delays or refuses traffic over the links that
+     * {@code faults} says are down or lossy, on the real send and receive paths. Share one {@link
+     * LinkFaults} among every node of a test cluster. Null (the default) turns it off.
+     */
+    public Builder faults(LinkFaults faults) {
+      this.faults = faults;
       return this;
     }
 

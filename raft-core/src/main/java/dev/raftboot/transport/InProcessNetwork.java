@@ -1,11 +1,8 @@
 package dev.raftboot.transport;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -15,9 +12,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Connects several {@link InProcessTransport}s in one JVM, with fault hooks for tests: random loss
- * (seeded), a fixed delay, partitions, isolation of one node and one-way cuts. Faults apply to
- * messages and snapshots crossing a link at the moment they cross it.
+ * Connects several {@link InProcessTransport}s in one JVM, with fault hooks for tests ({@link
+ * LinkFaults}): random loss (seeded), delay, partitions, isolation of one node and one-way cuts.
+ * Faults apply to messages and snapshots crossing a link at the moment they cross it.
  *
  * <p>A message that cannot cross because the link is down is reported unreachable to its sender, as
  * a broken gRPC stream would be; a message lost to the random drop rate vanishes silently, as a
@@ -25,22 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InProcessNetwork implements AutoCloseable {
   private final Map<Long, InProcessTransport> nodes = new ConcurrentHashMap<>();
-  private final Random random;
+  private final LinkFaults faults;
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
 
-  // Guarded by this.
-  private double dropRate;
-  private Duration delay = Duration.ZERO;
-  private final Set<Long> isolated = new HashSet<>();
-  private final List<Set<Long>> partition = new ArrayList<>();
-  private final Set<Link> cut = new HashSet<>();
-
-  private record Link(long from, long to) {}
-
   /** A network whose random drops follow {@code seed}. */
   public InProcessNetwork(long seed) {
-    this.random = new Random(seed);
+    this.faults = new LinkFaults(seed);
     this.executor = Executors.newCachedThreadPool(daemon("inproc-net"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("inproc-net-delay"));
   }
@@ -60,25 +48,27 @@ public final class InProcessNetwork implements AutoCloseable {
     return t;
   }
 
+  /**
+   * The fault rules of this network's links, the same {@link LinkFaults} a gRPC test cluster uses;
+   * the methods below are shortcuts to it.
+   */
+  public LinkFaults faults() {
+    return faults;
+  }
+
   /** Drops each message crossing any link with probability {@code rate} (0 to 1). */
-  public synchronized void setDropRate(double rate) {
-    if (rate < 0 || rate > 1) {
-      throw new IllegalArgumentException("drop rate must be within [0, 1]: " + rate);
-    }
-    this.dropRate = rate;
+  public void setDropRate(double rate) {
+    faults.setDropRate(rate);
   }
 
   /** Delays every delivery by {@code delay}; order per link is kept. */
-  public synchronized void setDelay(Duration delay) {
-    if (delay.isNegative()) {
-      throw new IllegalArgumentException("negative delay: " + delay);
-    }
-    this.delay = delay;
+  public void setDelay(Duration delay) {
+    faults.setDelay(delay);
   }
 
   /** Cuts {@code node} off from every other node, both ways. */
-  public synchronized void isolate(long node) {
-    isolated.add(node);
+  public void isolate(long node) {
+    faults.isolate(node);
   }
 
   /**
@@ -86,49 +76,30 @@ public final class InProcessNetwork implements AutoCloseable {
    * other. Replaces an earlier partition.
    */
   @SafeVarargs
-  public final synchronized void partition(Set<Long>... sides) {
-    partition.clear();
-    for (Set<Long> side : sides) {
-      partition.add(Set.copyOf(side));
-    }
+  public final void partition(Set<Long>... sides) {
+    faults.partition(sides);
   }
 
   /** Drops traffic from {@code from} to {@code to}; the other direction still works. */
-  public synchronized void cut(long from, long to) {
-    cut.add(new Link(from, to));
+  public void cut(long from, long to) {
+    faults.cut(from, to);
   }
 
   /** Removes every partition, isolation, cut, drop rate and delay. */
-  public synchronized void heal() {
-    isolated.clear();
-    partition.clear();
-    cut.clear();
-    dropRate = 0;
-    delay = Duration.ZERO;
+  public void heal() {
+    faults.heal();
   }
 
-  synchronized boolean linkUp(long from, long to) {
-    if (isolated.contains(from) || isolated.contains(to) || cut.contains(new Link(from, to))) {
-      return false;
-    }
-    return partition.isEmpty() || sideOf(from) == sideOf(to);
+  boolean linkUp(long from, long to) {
+    return faults.linkUp(from, to);
   }
 
-  private int sideOf(long node) {
-    for (int i = 0; i < partition.size(); i++) {
-      if (partition.get(i).contains(node)) {
-        return i;
-      }
-    }
-    return -1;
+  boolean dropNow(long from, long to) {
+    return faults.dropNow(from, to);
   }
 
-  synchronized boolean dropNow() {
-    return dropRate > 0 && random.nextDouble() < dropRate;
-  }
-
-  synchronized Duration delay() {
-    return delay;
+  Duration delay(long from, long to) {
+    return faults.delay(from, to);
   }
 
   /** The running transport of {@code node}, or null when absent, not started or closed. */

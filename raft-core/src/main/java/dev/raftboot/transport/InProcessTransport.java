@@ -236,7 +236,7 @@ public final class InProcessTransport implements Transport {
         Map<String, List<Message>> byGroup = new LinkedHashMap<>();
         Map<String, Integer> bytes = new LinkedHashMap<>();
         for (OutboundQueue.Item item : items) {
-          if (network.dropNow()) {
+          if (network.dropNow(localId, peerId)) {
             continue;
           }
           byGroup.computeIfAbsent(item.group(), g -> new ArrayList<>()).add(item.message());
@@ -257,7 +257,7 @@ public final class InProcessTransport implements Transport {
       counters.batchesSent.increment();
       counters.messagesSent.add(batch.size());
       counters.bytesSent.add(size);
-      Duration delay = network.delay();
+      Duration delay = network.delay(localId, peerId);
       if (delay.isZero()) {
         target.receive(group, batch, size, localId);
       } else {

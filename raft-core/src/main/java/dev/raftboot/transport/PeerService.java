@@ -117,6 +117,7 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
   @Override
   public StreamObserver<MessageBatch> send(StreamObserver<SendAck> responses) {
     String peer = StreamHeaders.describePeer();
+    long from = StreamHeaders.PEER_NODE_ID.get();
     open.add(responses);
     if (refusing && open.remove(responses)) {
       responses.onError(shuttingDown());
@@ -146,6 +147,12 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
                   .asRuntimeException());
           return;
         }
+        LinkFaults faults = config.faults();
+        if (faults != null && !faults.linkUp(from, config.nodeId())) {
+          // Test fault injection: the link went down while this batch was on its way.
+          log.debug("node {}: link from {} is down, dropped a batch", config.nodeId(), peer);
+          return;
+        }
         groups.deliver(batch.getGroup(), batch.getMessagesList(), batch.getSerializedSize(), peer);
       }
 
@@ -171,7 +178,9 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
     return new SnapshotReceiver(
         config.nodeId(),
         config.clusterId(),
+        StreamHeaders.PEER_NODE_ID.get(),
         StreamHeaders.describePeer(),
+        config.faults(),
         config.snapshotSink(),
         groups,
         counters,

@@ -13,5 +13,17 @@ public enum RejectReason {
   /** The group's handler threw while taking delivery. */
   HANDLER_FAILED,
   /** A join check this node refused: another node id, an unknown group, or an id removed before. */
-  JOIN_REFUSED
+  JOIN_REFUSED,
+  /**
+   * A connection that closed before it became a gRPC connection: garbage bytes, an HTTP/1.x client,
+   * a failed TLS handshake (an untrusted certificate also counts here), or a TCP probe that
+   * connected and left. Counted only on the transport's own server.
+   */
+  HANDSHAKE_FAILED,
+  /** A client certificate that does not chain to the trusted CAs (mutual TLS). */
+  UNTRUSTED_CERTIFICATE,
+  /**
+   * A gRPC message over {@link GrpcTransportConfig#maxInboundMessageBytes()}: the stream is reset.
+   */
+  OVERSIZED
 }

@@ -25,7 +25,9 @@ final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
 
   private final long localId;
   private final String clusterId;
+  private final long from;
   private final String peer;
+  private final LinkFaults faults;
   private final SnapshotSink sink;
   private final GroupRegistry groups;
   private final TransportCounters counters;
@@ -41,14 +43,18 @@ final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
   SnapshotReceiver(
       long localId,
       String clusterId,
+      long from,
       String peer,
+      LinkFaults faults,
       SnapshotSink sink,
       GroupRegistry groups,
       TransportCounters counters,
       StreamObserver<SnapshotAck> responses) {
     this.localId = localId;
     this.clusterId = clusterId;
+    this.from = from;
     this.peer = peer;
+    this.faults = faults;
     this.sink = sink;
     this.groups = groups;
     this.counters = counters;
@@ -58,6 +64,12 @@ final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
   @Override
   public void onNext(SnapshotChunk chunk) {
     if (finished) {
+      return;
+    }
+    if (faults != null && !faults.linkUp(from, localId)) {
+      // Test fault injection: the link went down during the transfer, which breaks it.
+      log.info("node {}: snapshot stream from {} cut by a link fault", localId, peer);
+      finish(Status.UNAVAILABLE.withDescription("link from node " + from + " is down"));
       return;
     }
     try {

@@ -8,19 +8,24 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.Consumer;
 
 /** Turns an optional {@link TlsConfig} into gRPC credentials; plaintext when absent. */
 final class TlsCredentials {
   private TlsCredentials() {}
 
-  static ServerCredentials server(TlsConfig tls) {
+  /**
+   * Server credentials; {@code onUntrustedClient} hears of each client certificate the trust check
+   * refuses (a description of who and why).
+   */
+  static ServerCredentials server(TlsConfig tls, Consumer<String> onUntrustedClient) {
     if (tls == null) {
       return InsecureServerCredentials.create();
     }
     try {
       return TlsServerCredentials.newBuilder()
           .keyManager(tls.certChainFile(), tls.privateKeyFile())
-          .trustManager(tls.trustCertsFile())
+          .trustManager(ClientCertificateCheck.trusting(tls.trustCerts(), onUntrustedClient))
           .clientAuth(
               tls.requireClientAuth()
                   ? TlsServerCredentials.ClientAuth.REQUIRE

@@ -56,6 +56,10 @@ final class TransportCounters {
     rejected.get(reason).increment();
   }
 
+  long rejected(RejectReason reason) {
+    return rejected.get(reason).sum();
+  }
+
   TransportStats snapshot(long queuedMessages, long queuedBytes) {
     Map<RejectReason, Long> rejections = new EnumMap<>(RejectReason.class);
     rejected.forEach((reason, count) -> rejections.put(reason, count.sum()));
