@@ -3,7 +3,10 @@ package dev.raftboot.node;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.proto.ConfState;
 import dev.raftboot.testkit.KvStateMachine;
+import dev.raftboot.transport.GrpcTransportConfig;
+import dev.raftboot.transport.LinkFaults;
 import dev.raftboot.transport.PeerAddress;
+import dev.raftboot.transport.TlsConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -12,12 +15,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 
 /**
  * Real servers of one cluster on loopback: each a {@link RaftServer} (gRPC, RocksDB) hosting the
- * group "kv" with a {@link KvStateMachine}. Servers can be stopped and restarted from disk, and new
- * ones started in join mode.
+ * group "kv" with a {@link KvStateMachine}. Servers can be stopped and restarted from disk, new
+ * ones started in join mode, and links cut through {@link #faults}.
  */
 final class ServerCluster implements AutoCloseable {
   static final String CLUSTER_ID = "cluster-test";
@@ -28,11 +34,40 @@ final class ServerCluster implements AutoCloseable {
   final TreeMap<Long, RaftServer> servers = new TreeMap<>();
   final TreeMap<Long, RaftGroup> groups = new TreeMap<>();
   final TreeMap<Long, KvStateMachine> machines = new TreeMap<>();
+
+  /** Each running node's group and state machine, as one value: safe to read from any thread. */
+  final Map<Long, Member> members = new ConcurrentHashMap<>();
+
+  /** Fault rules on every link of this cluster (see {@link LinkFaults}); none until set. */
+  final LinkFaults faults;
+
   private final ConfState initial;
+  private final Consumer<GrpcTransportConfig.Builder> transportSettings;
+  private final LongFunction<TlsConfig> tls;
+
+  /** A running node's group with the state machine it applies to. */
+  record Member(RaftGroup group, KvStateMachine machine) {}
 
   ServerCluster(Path dir, int voters, GroupOptions options) {
+    this(dir, voters, options, 1, b -> {}, id -> null);
+  }
+
+  /**
+   * A cluster whose transports are adjusted by {@code transportSettings} and use the TLS material
+   * {@code tls} gives for each node id (null: plaintext); random link drops follow {@code seed}.
+   */
+  ServerCluster(
+      Path dir,
+      int voters,
+      GroupOptions options,
+      long seed,
+      Consumer<GrpcTransportConfig.Builder> transportSettings,
+      LongFunction<TlsConfig> tls) {
     this.dir = dir;
     this.options = options;
+    this.faults = new LinkFaults(seed);
+    this.transportSettings = transportSettings;
+    this.tls = tls;
     ConfState.Builder cs = ConfState.newBuilder();
     for (long id = 1; id <= voters; id++) {
       cs.addVoters(id);
@@ -74,9 +109,21 @@ final class ServerCluster implements AutoCloseable {
   RaftGroup start(long id, String clusterId, Map<Long, PeerAddress> peers, ConfState voters) {
     ports.putIfAbsent(id, freePort());
     RaftServer server =
-        RaftServer.start(
-            new ServerConfig(
-                id, clusterId, "127.0.0.1", ports.get(id), peers, dir.resolve("n" + id), 2, null));
+        RaftServer.create(
+                new ServerConfig(
+                    id,
+                    clusterId,
+                    "127.0.0.1",
+                    ports.get(id),
+                    peers,
+                    dir.resolve("n" + id),
+                    2,
+                    tls.apply(id)),
+                b -> {
+                  b.faults(faults);
+                  transportSettings.accept(b);
+                })
+            .start();
     KvStateMachine sm = new KvStateMachine();
     RaftGroup g =
         server.group(
@@ -93,6 +140,7 @@ final class ServerCluster implements AutoCloseable {
     servers.put(id, server);
     groups.put(id, g);
     machines.put(id, sm);
+    members.put(id, new Member(g, sm));
     return g;
   }
 
@@ -103,6 +151,7 @@ final class ServerCluster implements AutoCloseable {
   /** Stops a server; a zero grace is an abrupt stop (no leadership hand-off). */
   void stop(long id, Duration grace) {
     RaftServer s = servers.remove(id);
+    members.remove(id);
     groups.remove(id);
     machines.remove(id);
     if (s != null) {
@@ -149,5 +198,6 @@ final class ServerCluster implements AutoCloseable {
       s.close(Duration.ZERO);
     }
     servers.clear();
+    members.clear();
   }
 }
