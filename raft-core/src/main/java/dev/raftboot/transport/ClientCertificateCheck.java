@@ -84,7 +84,13 @@ final class ClientCertificateCheck extends X509ExtendedTrustManager {
     try {
       pkix.checkClientTrusted(chain, authType, engine);
     } catch (CertificateException e) {
-      throw refused(chain, engine.getPeerHost() + ":" + engine.getPeerPort(), e);
+      // gRPC's server engines are made without the peer's address: then it is unknown here.
+      throw refused(
+          chain,
+          engine.getPeerHost() == null
+              ? "unknown address"
+              : engine.getPeerHost() + ":" + engine.getPeerPort(),
+          e);
     }
   }
 
@@ -98,7 +104,8 @@ final class ClientCertificateCheck extends X509ExtendedTrustManager {
                 + "' issued by '"
                 + chain[0].getIssuerX500Principal().getName()
                 + "'";
-    onRefused.accept("client certificate " + who + " from " + from + ": " + e.getMessage());
+    String where = from.equals("unknown address") ? "" : " from " + from;
+    onRefused.accept("client certificate " + who + where + ": " + e.getMessage());
     return e;
   }
 
@@ -120,8 +127,13 @@ final class ClientCertificateCheck extends X509ExtendedTrustManager {
     pkix.checkServerTrusted(chain, authType, engine);
   }
 
+  /**
+   * None advertised: a client whose certificate comes from another CA then still presents it
+   * (instead of sending none), so the refusal can say whose it was. Trust is decided by the PKIX
+   * check alone; the list is only a hint to clients.
+   */
   @Override
   public X509Certificate[] getAcceptedIssuers() {
-    return pkix.getAcceptedIssuers();
+    return new X509Certificate[0];
   }
 }
