@@ -7,8 +7,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -178,6 +180,15 @@ class ClusterFaultsIT {
     List<NodeProcess> followers =
         cluster.members().stream().filter(n -> n.id() != leader && n.id() != spared).toList();
     return followers.get(random.nextInt(followers.size())).id();
+  }
+
+  /** Skips the test when {@code why} says its environment cannot be set up here, printing why. */
+  static void skipIf(Optional<String> why, String tests) {
+    why.ifPresent(
+        reason -> {
+          System.out.println(tests + " skipped: " + reason);
+          Assumptions.abort(tests + " skipped: " + reason);
+        });
   }
 
   static long seed() {

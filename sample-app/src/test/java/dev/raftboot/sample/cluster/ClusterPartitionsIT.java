@@ -1,7 +1,6 @@
 package dev.raftboot.sample.cluster;
 
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -18,12 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class ClusterPartitionsIT {
   @BeforeEach
   void namespacesCanBeMade() {
-    NamespaceEnvironment.unavailableBecause()
-        .ifPresent(
-            why -> {
-              System.out.println("network partition tests skipped: " + why);
-              Assumptions.abort("network partition tests skipped: " + why);
-            });
+    ClusterFaultsIT.skipIf(NamespaceEnvironment.unavailableBecause(), "network partition tests");
   }
 
   /**

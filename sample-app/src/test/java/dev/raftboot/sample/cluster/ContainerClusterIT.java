@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -23,12 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class ContainerClusterIT {
   @BeforeEach
   void dockerIsThere() {
-    ContainerEnvironment.unavailableBecause()
-        .ifPresent(
-            why -> {
-              System.out.println("container cluster tests skipped: " + why);
-              Assumptions.abort("container cluster tests skipped: " + why);
-            });
+    ClusterFaultsIT.skipIf(ContainerEnvironment.unavailableBecause(), "container cluster tests");
   }
 
   @Test

@@ -29,8 +29,6 @@ import org.testcontainers.containers.Network;
  */
 final class ContainerEnvironment implements NodeEnvironment, Partitions {
   static final String IMAGE = "raftboot-node:empty";
-  static final int HTTP_PORT = 8080;
-  static final int RAFT_PORT = 7070;
 
   private final List<Path> sharedDirs;
   private final String subnet;
@@ -112,16 +110,6 @@ final class ContainerEnvironment implements NodeEnvironment, Partitions {
   }
 
   @Override
-  public int httpPort(long id) {
-    return HTTP_PORT;
-  }
-
-  @Override
-  public int raftPort(long id) {
-    return RAFT_PORT;
-  }
-
-  @Override
   public NodeHandle launch(long id, List<String> command, Path workDir, Path log) {
     NodeContainer previous = containers.remove(id);
     if (previous != null) {
@@ -164,28 +152,14 @@ final class ContainerEnvironment implements NodeEnvironment, Partitions {
 
   @Override
   public void cut(long from, long to) {
-    container(from)
-        .inNetworkNamespace(
-            List.of(
-                "iptables",
-                "-w",
-                "-A",
-                "OUTPUT",
-                "-d",
-                host(to),
-                "-p",
-                "tcp",
-                "--dport",
-                Integer.toString(raftPort(to)),
-                "-j",
-                "DROP"));
+    container(from).inNetworkNamespace(Iptables.dropTo(host(to), raftPort(to)));
   }
 
   @Override
   public void heal() {
     for (NodeContainer c : containers.values()) {
       if (c.isAlive()) {
-        c.inNetworkNamespace(List.of("iptables", "-w", "-F", "OUTPUT"));
+        c.inNetworkNamespace(Iptables.FLUSH);
       }
     }
   }

@@ -21,8 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #unavailableBecause()} says what is missing.
  */
 final class NamespaceEnvironment implements NodeEnvironment, Partitions {
-  static final int HTTP_PORT = 8080;
-  static final int RAFT_PORT = 7070;
 
   private final String run;
   private final String subnet;
@@ -91,24 +89,12 @@ final class NamespaceEnvironment implements NodeEnvironment, Partitions {
   }
 
   @Override
-  public int httpPort(long id) {
-    return HTTP_PORT;
-  }
-
-  @Override
-  public int raftPort(long id) {
-    return RAFT_PORT;
-  }
-
-  @Override
   public NodeHandle launch(long id, List<String> command, Path workDir, Path log) {
     if (nodes.add(id)) {
       addNode(id);
     }
-    List<String> inNamespace = new ArrayList<>(List.of("ip", "netns", "exec", namespace(id)));
-    inNamespace.addAll(command);
     // ip netns exec execs the command: the process is the JVM itself, so signals reach it.
-    return LocalProcess.start(inNamespace, workDir, log);
+    return LocalProcess.start(inNamespace(id, command), workDir, log);
   }
 
   private void addNode(long id) {
@@ -144,30 +130,13 @@ final class NamespaceEnvironment implements NodeEnvironment, Partitions {
 
   @Override
   public void cut(long from, long to) {
-    Commands.run(
-        List.of(
-            "ip",
-            "netns",
-            "exec",
-            namespace(from),
-            "iptables",
-            "-w",
-            "-A",
-            "OUTPUT",
-            "-d",
-            host(to),
-            "-p",
-            "tcp",
-            "--dport",
-            Integer.toString(raftPort(to)),
-            "-j",
-            "DROP"));
+    Commands.run(inNamespace(from, Iptables.dropTo(host(to), raftPort(to))));
   }
 
   @Override
   public void heal() {
     for (long id : nodes) {
-      Commands.run(List.of("ip", "netns", "exec", namespace(id), "iptables", "-w", "-F", "OUTPUT"));
+      Commands.run(inNamespace(id, Iptables.FLUSH));
     }
   }
 
@@ -187,6 +156,12 @@ final class NamespaceEnvironment implements NodeEnvironment, Partitions {
     }
     Commands.attempt(List.of("ip", "netns", "del", switchNamespace()));
     Commands.attempt(List.of("ip", "link", "del", hostLink()));
+  }
+
+  private List<String> inNamespace(long id, List<String> command) {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace(id)));
+    full.addAll(command);
+    return full;
   }
 
   private static void ip(String namespace, String... args) {

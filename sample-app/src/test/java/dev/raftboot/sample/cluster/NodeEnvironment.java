@@ -12,9 +12,15 @@ interface NodeEnvironment extends AutoCloseable {
   /** The address node {@code id} binds to and is reached at. */
   String host(long id);
 
-  int httpPort(long id);
+  /** Node {@code id}'s HTTP port; nodes with addresses of their own all use 8080. */
+  default int httpPort(long id) {
+    return 8080;
+  }
 
-  int raftPort(long id);
+  /** Node {@code id}'s peer (Raft) port; nodes with addresses of their own all use 7070. */
+  default int raftPort(long id) {
+    return 7070;
+  }
 
   /** Starts node {@code id}'s JVM ({@code command}) in {@code workDir}, output to {@code log}. */
   NodeHandle launch(long id, List<String> command, Path workDir, Path log);
