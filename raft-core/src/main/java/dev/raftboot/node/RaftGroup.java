@@ -648,16 +648,19 @@ public final class RaftGroup implements AutoCloseable {
     }
   }
 
+  /** Fails {@code f} unless answered within the proposal timeout; an answer disarms it. */
   private void timeout(CompletableFuture<?> f, Runnable forget, long id) {
     long ms = options.proposalTimeout().toMillis();
-    timer.schedule(
-        () -> {
-          if (!f.isDone()) {
-            forget.run();
-            f.completeExceptionally(new ProposalTimeoutException(name(), id, ms));
-          }
-        },
-        ms,
-        TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> expiry =
+        timer.schedule(
+            () -> {
+              if (!f.isDone()) {
+                forget.run();
+                f.completeExceptionally(new ProposalTimeoutException(name(), id, ms));
+              }
+            },
+            ms,
+            TimeUnit.MILLISECONDS);
+    f.whenComplete((result, failure) -> expiry.cancel(false));
   }
 }

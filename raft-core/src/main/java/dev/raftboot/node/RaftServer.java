@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 
 /**
@@ -40,7 +40,7 @@ public final class RaftServer implements AutoCloseable {
   private final GrpcTransport transport;
   private final TransportBinding binding;
   private final ExecutorService pool;
-  private final ScheduledExecutorService timer;
+  private final ScheduledThreadPoolExecutor timer;
   private final Map<String, RaftGroup> groups = new ConcurrentHashMap<>();
   private boolean started;
   private final boolean externalServer;
@@ -68,7 +68,15 @@ public final class RaftServer implements AutoCloseable {
     this.externalServer = built.externalServer();
     this.transport = new GrpcTransport(built, binding);
     this.pool = Executors.newFixedThreadPool(config.threads(), daemon("raft-pool"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("raft-timer"));
+    this.timer = new ScheduledThreadPoolExecutor(1, daemon("raft-timer"));
+    // Every proposal and read arms a timeout and cancels it when answered: without this, each
+    // answered one would stay queued (holding its future and result) for the whole timeout.
+    timer.setRemoveOnCancelPolicy(true);
+  }
+
+  /** Tasks waiting on the shared timer: tickers and the timeouts of unanswered requests. */
+  int timerQueueSize() {
+    return timer.getQueue().size();
   }
 
   /** Opens the store, starts serving peer traffic, and connects to the peers. */

@@ -156,6 +156,11 @@ class RaftGroupOverTransportTest {
             .propose(KvStateMachine.command((byte) 1, "k" + i, "v" + i, null))
             .get(20, TimeUnit.SECONDS);
       }
+      // Compaction runs in the background: heal only once the leader's log no longer holds what
+      // the follower misses, or the follower could catch up from the log instead.
+      LocalCluster.await(
+          () -> groups.get(leader).stats().logFirstIndex() > groups.get(lagging).appliedIndex() + 1,
+          "the leader to compact past the lagging follower");
       network.heal();
       LocalCluster.await(
           () -> machines.get(lagging).contents().size() == 60, "the lagging follower to catch up");

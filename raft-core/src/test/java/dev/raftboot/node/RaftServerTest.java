@@ -91,6 +91,11 @@ class RaftServerTest {
       for (String name : GROUPS) {
         write(name, 0, 50);
       }
+      // Answered writes disarm their timeouts (10 s): the shared timer holds the groups' tickers,
+      // not a task (and a future) per write answered.
+      for (RaftServer server : servers.values()) {
+        assertThat(server.timerQueueSize()).as("tasks on the timer").isLessThan(10);
+      }
       // Restart node 2 at the same address with its data: both groups come back from disk.
       servers.remove(2L).close(Duration.ofSeconds(5));
       for (String name : GROUPS) {
