@@ -11,8 +11,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 /**
  * One group's share of a {@link RaftWriteBatch}: turns each write into RocksDB operations in the
@@ -22,12 +20,12 @@ import org.rocksdb.WriteBatch;
 final class GroupWrite {
   final RocksDbLogStorage view;
   private final RocksDbStore store;
-  private final WriteBatch batch;
+  private final BatchEncoder batch;
   private final byte[] prefix;
   private GroupState next;
   private final List<Consumer<TailCache>> cacheOps = new ArrayList<>();
 
-  GroupWrite(RocksDbLogStorage view, RocksDbStore store, WriteBatch batch, GroupState current) {
+  GroupWrite(RocksDbLogStorage view, RocksDbStore store, BatchEncoder batch, GroupState current) {
     this.view = view;
     this.store = store;
     this.batch = batch;
@@ -92,9 +90,10 @@ final class GroupWrite {
               + ", appending from index "
               + from);
     }
+    int logFamily = store.familyId(RocksDbStore.Column.LOG);
+    batch.reserve(BatchEncoder.entriesSize(prefix, toAppend));
     for (Entry e : toAppend) {
-      byte[] key = Keys.entryKey(prefix, e.getIndex());
-      put(RocksDbStore.Column.LOG, key, e.toByteArray());
+      batch.putEntry(logFamily, prefix, e);
     }
     if (last < next.lastIndex()) {
       // The new entries overwrite [from, last]; the stale suffix after them goes too.
@@ -166,18 +165,10 @@ final class GroupWrite {
   }
 
   private void put(RocksDbStore.Column column, byte[] key, byte[] payload) {
-    try {
-      batch.put(store.handle(column), key, RecordCodec.encode(key, payload));
-    } catch (RocksDBException e) {
-      throw new StorageException("cannot stage a write: " + e.getMessage(), e);
-    }
+    batch.put(store.familyId(column), key, payload);
   }
 
   private void deleteRange(byte[] from, byte[] to) {
-    try {
-      batch.deleteRange(store.handle(RocksDbStore.Column.LOG), from, to);
-    } catch (RocksDBException e) {
-      throw new StorageException("cannot stage a range delete: " + e.getMessage(), e);
-    }
+    batch.deleteRange(store.familyId(RocksDbStore.Column.LOG), from, to);
   }
 }

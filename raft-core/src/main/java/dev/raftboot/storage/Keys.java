@@ -41,11 +41,23 @@ final class Keys {
 
   /** The key of the entry at {@code index}. */
   static byte[] entryKey(byte[] prefix, long index) {
-    return ByteBuffer.allocate(prefix.length + 9)
-        .put(prefix)
-        .put(RecordType.ENTRY.code())
-        .putLong(index)
-        .array();
+    byte[] key = new byte[entryKeyLength(prefix)];
+    writeEntryKey(key, 0, prefix, index);
+    return key;
+  }
+
+  static int entryKeyLength(byte[] prefix) {
+    return prefix.length + 9;
+  }
+
+  /** Writes the key of the entry at {@code index} into {@code dst} at {@code offset}. */
+  static void writeEntryKey(byte[] dst, int offset, byte[] prefix, long index) {
+    System.arraycopy(prefix, 0, dst, offset, prefix.length);
+    int at = offset + prefix.length;
+    dst[at++] = RecordType.ENTRY.code();
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      dst[at++] = (byte) (index >>> shift);
+    }
   }
 
   /** The first key past every entry of the group: the exclusive end of "the whole log". */

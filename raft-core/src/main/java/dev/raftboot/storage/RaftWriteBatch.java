@@ -26,7 +26,7 @@ import org.rocksdb.WriteBatch;
  */
 public final class RaftWriteBatch implements AutoCloseable {
   private final RocksDbStore store;
-  private final WriteBatch batch = new WriteBatch();
+  private final BatchEncoder batch = new BatchEncoder();
   private final Map<RocksDbLogStorage, GroupWrite> groups = new LinkedHashMap<>();
   private boolean done;
 
@@ -89,7 +89,9 @@ public final class RaftWriteBatch implements AutoCloseable {
         w.view.lock().lock();
         locked++;
       }
-      store.write(batch, sync);
+      try (WriteBatch encoded = batch.toWriteBatch()) {
+        store.write(encoded, sync);
+      }
       for (GroupWrite w : writes) {
         w.view.install(w);
       }
@@ -100,10 +102,9 @@ public final class RaftWriteBatch implements AutoCloseable {
     }
   }
 
-  /** Frees the native batch; uncommitted writes are discarded. */
+  /** Ends the batch; uncommitted writes are discarded. */
   @Override
   public void close() {
     done = true;
-    batch.close();
   }
 }

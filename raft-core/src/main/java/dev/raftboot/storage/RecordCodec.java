@@ -18,17 +18,42 @@ final class RecordCodec {
   /** The format version written today. Readers refuse versions they do not know. */
   static final byte FORMAT_VERSION = 1;
 
-  private static final int HEADER = 5;
+  /** Bytes before the payload: the version and the checksum. */
+  static final int HEADER = 5;
 
   private RecordCodec() {}
 
   /** Wraps a payload for storage under {@code key}. */
   static byte[] encode(byte[] key, byte[] payload) {
     byte[] value = new byte[HEADER + payload.length];
-    value[0] = FORMAT_VERSION;
     System.arraycopy(payload, 0, value, HEADER, payload.length);
-    ByteBuffer.wrap(value, 1, 4).putInt(checksum(key, FORMAT_VERSION, payload, 0));
+    CRC32C crc = new CRC32C();
+    crc.update(key);
+    writeHeader(value, 0, value.length, crc);
     return value;
+  }
+
+  /**
+   * Writes the header of a value built in place: {@code buf[valueOffset + HEADER, valueOffset +
+   * valueLength)} already holds the payload, and {@code buf[keyOffset, keyOffset + keyLength)} the
+   * key it is stored under. The same bytes as {@link #encode}, without copying anything.
+   */
+  static void seal(byte[] buf, int keyOffset, int keyLength, int valueOffset, int valueLength) {
+    CRC32C crc = new CRC32C();
+    crc.update(buf, keyOffset, keyLength);
+    writeHeader(buf, valueOffset, valueLength, crc);
+  }
+
+  /** Version byte, then the checksum of (key already in {@code crc}, version, payload). */
+  private static void writeHeader(byte[] buf, int valueOffset, int valueLength, CRC32C crc) {
+    buf[valueOffset] = FORMAT_VERSION;
+    crc.update(FORMAT_VERSION);
+    crc.update(buf, valueOffset + HEADER, valueLength - HEADER);
+    int sum = (int) crc.getValue();
+    buf[valueOffset + 1] = (byte) (sum >>> 24);
+    buf[valueOffset + 2] = (byte) (sum >>> 16);
+    buf[valueOffset + 3] = (byte) (sum >>> 8);
+    buf[valueOffset + 4] = (byte) sum;
   }
 
   /**

@@ -57,6 +57,7 @@ public final class RocksDbStore implements AutoCloseable {
   private final WriteOptions unsyncedWrites;
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
+  private final int[] familyIds;
   private final Map<String, RocksDbLogStorage> groups = new ConcurrentHashMap<>();
   // Read side: any operation touching native handles; write side: close. Without it a read racing
   // close would use a freed handle, which crashes the JVM rather than throwing.
@@ -78,6 +79,7 @@ public final class RocksDbStore implements AutoCloseable {
     this.logCfOptions = logCfOptions;
     this.db = db;
     this.handles = handles;
+    this.familyIds = handles.stream().mapToInt(ColumnFamilyHandle::getID).toArray();
     this.syncWrites = new WriteOptions().setSync(true);
     this.unsyncedWrites = new WriteOptions().setSync(false);
   }
@@ -247,6 +249,11 @@ public final class RocksDbStore implements AutoCloseable {
 
   ColumnFamilyHandle handle(Column column) {
     return handles.get(column.ordinal());
+  }
+
+  /** RocksDB's id of a column family, as written in a serialized batch ({@link BatchEncoder}). */
+  int familyId(Column column) {
+    return familyIds[column.ordinal()];
   }
 
   RocksDB db() {
