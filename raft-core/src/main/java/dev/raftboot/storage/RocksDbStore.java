@@ -135,6 +135,10 @@ public final class RocksDbStore implements AutoCloseable {
     db.setCreateIfMissing(o.createIfMissing())
         .setCreateMissingColumnFamilies(true)
         .setMaxTotalWalSize(o.maxTotalWalBytes())
+        .setRecycleLogFileNum(o.recycledWalFiles())
+        // RocksDB's default, set because recycling depends on it (RocksDB turns recycling off
+        // under the other modes): replay stops at the first torn or stale record.
+        .setWalRecoveryMode(org.rocksdb.WALRecoveryMode.PointInTimeRecovery)
         .setMaxBackgroundJobs(o.maxBackgroundJobs())
         .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
         .setKeepLogFileNum(5);

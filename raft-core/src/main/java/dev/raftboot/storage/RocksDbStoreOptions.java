@@ -16,6 +16,12 @@ import org.rocksdb.DBOptions;
  *   <li>A 64 MiB write buffer, so a burst of appends is absorbed in memory and flushed in large
  *       sorted runs.
  *   <li>The write-ahead log stays on: it is what makes a synced write durable.
+ *   <li>Write-ahead log files are recycled (4 kept for reuse): a recycled file is overwritten in
+ *       place, so the fdatasync after each write flushes data only, instead of also committing the
+ *       file's new size (a journal write on ext4, about a third of a small sync's latency on the
+ *       build VM). RocksDB stamps every record of a recycled file with the file's number, so the
+ *       previous contents are never replayed; recovery is point-in-time: it keeps every record up
+ *       to the first torn or stale one, and a synced write is always before that point.
  *   <li>A cap on the total WAL size: the small metadata column family is written rarely, and
  *       without a cap its memtable would pin old WAL files forever.
  * </ul>
@@ -28,6 +34,7 @@ public final class RocksDbStoreOptions {
   private final long maxTotalWalBytes;
   private final int maxBackgroundJobs;
   private final long tailCacheBytesPerGroup;
+  private final int recycledWalFiles;
   private final CompressionType logCompression;
   private final boolean createIfMissing;
   private final Consumer<DBOptions> dbCustomizer;
@@ -39,6 +46,7 @@ public final class RocksDbStoreOptions {
     this.maxTotalWalBytes = b.maxTotalWalBytes;
     this.maxBackgroundJobs = b.maxBackgroundJobs;
     this.tailCacheBytesPerGroup = b.tailCacheBytesPerGroup;
+    this.recycledWalFiles = b.recycledWalFiles;
     this.logCompression = b.logCompression;
     this.createIfMissing = b.createIfMissing;
     this.dbCustomizer = b.dbCustomizer;
@@ -75,6 +83,11 @@ public final class RocksDbStoreOptions {
     return tailCacheBytesPerGroup;
   }
 
+  /** Obsolete write-ahead log files kept to be overwritten by new ones (0: none). */
+  public int recycledWalFiles() {
+    return recycledWalFiles;
+  }
+
   public CompressionType logCompression() {
     return logCompression;
   }
@@ -98,6 +111,7 @@ public final class RocksDbStoreOptions {
     private long maxTotalWalBytes = 256L << 20;
     private int maxBackgroundJobs = 2;
     private long tailCacheBytesPerGroup = 4L << 20;
+    private int recycledWalFiles = 4;
     private CompressionType logCompression = CompressionType.NO_COMPRESSION;
     private boolean createIfMissing = true;
     private Consumer<DBOptions> dbCustomizer = o -> {};
@@ -131,6 +145,15 @@ public final class RocksDbStoreOptions {
         throw new IllegalArgumentException("tailCacheBytesPerGroup must be >= 0: " + bytes);
       }
       this.tailCacheBytesPerGroup = bytes;
+      return this;
+    }
+
+    /** 0 turns recycling off: every new write-ahead log file is a new, growing file. */
+    public Builder recycledWalFiles(int files) {
+      if (files < 0) {
+        throw new IllegalArgumentException("recycledWalFiles must be >= 0: " + files);
+      }
+      this.recycledWalFiles = files;
       return this;
     }
 

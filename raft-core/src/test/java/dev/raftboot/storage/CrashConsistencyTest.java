@@ -23,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The writer puts every batch into two groups with one synced write; after each kill both groups
  * must end at the same entry and hard state.
  *
+ * <p>Half the runs write with tiny write buffers, so the kill often lands in a recycled write-ahead
+ * log file (see {@link CrashWriterMain#TURN_OVER_WAL}).
+ *
  * <p>Replay: {@code -Draft.crash.seed=N}; more kills: {@code -Draft.crash.kills=N}.
  */
 class CrashConsistencyTest {
@@ -40,9 +43,17 @@ class CrashConsistencyTest {
     Ack best = new Ack(0, 0, 0);
     HardState lastSeen = HardState.getDefaultInstance();
     int unacknowledgedButDurable = 0;
+    int recycledWalFiles = 0;
     for (int run = 0; run < kills; run++) {
       String context = "seed " + seed + " run " + run;
-      Ack acked = runAndKill(data, rnd.nextLong(), 1 + rnd.nextInt(40), rnd.nextLong(3_000_000));
+      // Half the runs turn WAL files over (flush, recycle) every few batches.
+      boolean turnOverWal = rnd.nextBoolean();
+      Ack acked =
+          runAndKill(
+              data, rnd.nextLong(), turnOverWal, 1 + rnd.nextInt(40), rnd.nextLong(3_000_000));
+      if (turnOverWal) {
+        recycledWalFiles += recycledWalFiles(data);
+      }
       if (acked.index() > best.index()) {
         best = acked;
       }
@@ -58,7 +69,9 @@ class CrashConsistencyTest {
             + unacknowledgedButDurable
             + "/"
             + kills
-            + " kills left a durable but unacknowledged batch");
+            + " kills left a durable but unacknowledged batch; "
+            + recycledWalFiles
+            + " WAL files recycled");
     assertThat(best.index()).isGreaterThan(kills);
   }
 
@@ -68,7 +81,8 @@ class CrashConsistencyTest {
    * killed process's pipe is closed with whatever the parent had not read yet, and those lines were
    * acknowledged too.
    */
-  private Ack runAndKill(Path data, long childSeed, int acks, long pauseNanos) throws Exception {
+  private Ack runAndKill(Path data, long childSeed, boolean turnOverWal, int acks, long pauseNanos)
+      throws Exception {
     Path stdout = dir.resolve("child.out");
     Path stderr = dir.resolve("child.err");
     Process p =
@@ -81,7 +95,8 @@ class CrashConsistencyTest {
                 System.getProperty("java.class.path"),
                 CrashWriterMain.class.getName(),
                 data.toString(),
-                Long.toString(childSeed))
+                Long.toString(childSeed),
+                Boolean.toString(turnOverWal))
             .redirectOutput(stdout.toFile())
             .redirectError(stderr.toFile())
             .start();
@@ -99,6 +114,18 @@ class CrashConsistencyTest {
       p.destroyForcibly();
     }
     return lastAck(stdout, Integer.MAX_VALUE);
+  }
+
+  /** How many WAL files the last writer recycled, from RocksDB's LOG (diagnostic only). */
+  private static int recycledWalFiles(Path data) throws IOException {
+    Path log = data.resolve("LOG");
+    if (!Files.exists(log)) {
+      return 0;
+    }
+    return (int)
+        Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
+            .filter(line -> line.contains("to recycle list"))
+            .count();
   }
 
   /**

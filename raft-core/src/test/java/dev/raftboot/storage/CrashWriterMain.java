@@ -14,12 +14,27 @@ import java.util.SplittableRandom;
  * one synced Ready-sized write, and prints {@code ack <lastIndex> <term> <commit>} only after the
  * write returned. Whatever it printed must survive the kill -9 that ends it. Each batch goes to two
  * groups in one {@link RaftWriteBatch}, so the kill also tests atomicity across groups.
+ *
+ * <p>Arguments: data directory, seed, and {@code true} to write with tiny write buffers and WAL
+ * cap, so that within a few batches memtables flush, write-ahead log files turn over and are
+ * recycled: the kill then also lands in a recycled (overwritten) log file, whose stale tail
+ * recovery must not replay.
  */
 public final class CrashWriterMain {
   static final String GROUP = "crash";
 
   /** A second group written in the same batch: after any kill both must end at the same index. */
   static final String MIRROR = "crash-mirror";
+
+  /** Options under which WAL files fill, become obsolete and are recycled every few batches. */
+  static final RocksDbStoreOptions TURN_OVER_WAL =
+      RocksDbStoreOptions.builder()
+          .logWriteBufferBytes(64 << 10)
+          .maxTotalWalBytes(256 << 10)
+          .recycledWalFiles(4)
+          // INFO, so that RocksDB's LOG records each file it recycles: the test counts them.
+          .dbOptions(o -> o.setInfoLogLevel(org.rocksdb.InfoLogLevel.INFO_LEVEL))
+          .build();
 
   private CrashWriterMain() {}
 
@@ -36,7 +51,9 @@ public final class CrashWriterMain {
   public static void main(String[] args) {
     Path dir = Path.of(args[0]);
     SplittableRandom rnd = new SplittableRandom(Long.parseLong(args[1]));
-    RocksDbStore store = RocksDbStore.open(dir);
+    boolean turnOverWal = args.length > 2 && Boolean.parseBoolean(args[2]);
+    RocksDbStore store =
+        RocksDbStore.open(dir, turnOverWal ? TURN_OVER_WAL : RocksDbStoreOptions.defaults());
     RocksDbLogStorage log = store.group(GROUP);
     RocksDbLogStorage mirror = store.group(MIRROR);
     if (log.isEmpty()) {

@@ -116,4 +116,44 @@ class RocksDbStoreTest {
       assertThat(g.lastIndex()).isZero();
     }
   }
+
+  @Test
+  void theLogTuningReachesRocksDbAndCanBeOverridden() throws java.io.IOException {
+    try (RocksDbStore store = RocksDbStore.open(dir.resolve("defaults"))) {
+      String options = latestOptionsFile(store.dataDir());
+      assertThat(options)
+          .contains("recycle_log_file_num=4")
+          .contains("wal_recovery_mode=kPointInTimeRecovery")
+          .contains("write_buffer_size=67108864")
+          .contains("compression=kNoCompression");
+    }
+    RocksDbStoreOptions custom =
+        RocksDbStoreOptions.builder()
+            .recycledWalFiles(0)
+            .logWriteBufferBytes(8 << 20)
+            .logColumnFamilyOptions(o -> o.setMaxWriteBufferNumber(7))
+            .build();
+    try (RocksDbStore store = RocksDbStore.open(dir.resolve("custom"), custom)) {
+      String options = latestOptionsFile(store.dataDir());
+      assertThat(options)
+          .contains("recycle_log_file_num=0")
+          .contains("write_buffer_size=8388608")
+          .contains("max_write_buffer_number=7");
+    }
+    assertThatThrownBy(() -> RocksDbStoreOptions.builder().recycledWalFiles(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("recycledWalFiles");
+  }
+
+  /** RocksDB writes the options in force to an OPTIONS-NNNNNN file on every open. */
+  private static String latestOptionsFile(Path dataDir) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(dataDir)) {
+      Path latest =
+          files
+              .filter(p -> p.getFileName().toString().startsWith("OPTIONS-"))
+              .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+              .orElseThrow();
+      return java.nio.file.Files.readString(latest);
+    }
+  }
 }
