@@ -74,8 +74,19 @@ public class RocksDbAppendBenchmark {
   @Param({"1", "16", "256"})
   public int batch;
 
+  /**
+   * Whether RocksDB keeps the statistics the counters are read from; {@code -p statistics=false}
+   * measures the store without them (the counters then stay 0), to check they cost nothing.
+   */
+  @Param({"true"})
+  public boolean statistics;
+
+  /** {@link RocksDbStoreOptions#recycledWalFiles()}; {@code -p recycledWalFiles=0} turns it off. */
+  @Param({"4"})
+  public int recycledWalFiles;
+
   private Path dir;
-  private Statistics statistics;
+  private Statistics rocksDbStatistics;
   private RocksDbStore store;
   private RocksDbLogStorage log;
   private long next = 1;
@@ -85,20 +96,24 @@ public class RocksDbAppendBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = BenchDirs.create("rocksdb-append-");
-    statistics = new Statistics();
-    // The cheapest level RocksJava offers; its cost was checked against a store without statistics.
-    statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
-    store =
-        RocksDbStore.open(
-            dir.resolve("db"),
-            RocksDbStoreOptions.builder().dbOptions(o -> o.setStatistics(statistics)).build());
+    RocksDbStoreOptions.Builder options =
+        RocksDbStoreOptions.builder().recycledWalFiles(recycledWalFiles);
+    if (statistics) {
+      rocksDbStatistics = new Statistics();
+      // The cheapest level RocksJava offers.
+      rocksDbStatistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
+      options.dbOptions(o -> o.setStatistics(rocksDbStatistics));
+    }
+    store = RocksDbStore.open(dir.resolve("db"), options.build());
     log = store.group("bench");
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     store.close();
-    statistics.close();
+    if (rocksDbStatistics != null) {
+      rocksDbStatistics.close();
+    }
     BenchDirs.delete(dir);
   }
 
@@ -114,17 +129,25 @@ public class RocksDbAppendBenchmark {
 
   @Benchmark
   public long persist(Counters counters) {
-    long wal = statistics.getTickerCount(TickerType.WAL_FILE_BYTES);
-    long syncs = statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
-    long flushed = statistics.getTickerCount(TickerType.FLUSH_WRITE_BYTES);
-    long compacted = statistics.getTickerCount(TickerType.COMPACT_WRITE_BYTES);
+    if (rocksDbStatistics == null) {
+      log.persist(hardState, entries, null);
+      counters.entries += entries.size();
+      return next;
+    }
+    long wal = ticker(TickerType.WAL_FILE_BYTES);
+    long syncs = ticker(TickerType.WAL_FILE_SYNCED);
+    long flushed = ticker(TickerType.FLUSH_WRITE_BYTES);
+    long compacted = ticker(TickerType.COMPACT_WRITE_BYTES);
     log.persist(hardState, entries, null);
     counters.entries += entries.size();
-    counters.walBytes += statistics.getTickerCount(TickerType.WAL_FILE_BYTES) - wal;
-    counters.walSyncs += statistics.getTickerCount(TickerType.WAL_FILE_SYNCED) - syncs;
-    counters.flushBytes += statistics.getTickerCount(TickerType.FLUSH_WRITE_BYTES) - flushed;
-    counters.compactionBytes +=
-        statistics.getTickerCount(TickerType.COMPACT_WRITE_BYTES) - compacted;
+    counters.walBytes += ticker(TickerType.WAL_FILE_BYTES) - wal;
+    counters.walSyncs += ticker(TickerType.WAL_FILE_SYNCED) - syncs;
+    counters.flushBytes += ticker(TickerType.FLUSH_WRITE_BYTES) - flushed;
+    counters.compactionBytes += ticker(TickerType.COMPACT_WRITE_BYTES) - compacted;
     return next;
+  }
+
+  private long ticker(TickerType type) {
+    return rocksDbStatistics.getTickerCount(type);
   }
 }
