@@ -16,6 +16,8 @@ import dev.raftboot.transport.RejectReason;
 import dev.raftboot.transport.TestCerts;
 import dev.raftboot.transport.TlsConfig;
 import dev.raftboot.transport.TransportListener;
+import dev.raftboot.transport.TransportMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -64,8 +67,21 @@ class BadInputOnRunningServerTest {
     return c.servers.get(1L).transportStats().rejected(reason);
   }
 
+  /**
+   * Waits until node 1 counted at least {@code atLeast} rejections for {@code reason}, and checks
+   * that its Micrometer meter {@code raft.transport.rejected} reports them too.
+   */
   private static void awaitRejected(ServerCluster c, RejectReason reason, long atLeast) {
     LocalCluster.await(() -> rejected(c, reason) >= atLeast, reason + " >= " + atLeast);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    new TransportMetrics(c.servers.get(1L).transport()).bindTo(registry);
+    assertThat(
+            registry
+                .get("raft.transport.rejected")
+                .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                .functionCounter()
+                .count())
+        .isGreaterThanOrEqualTo(atLeast);
   }
 
   private static void awaitLogged(StderrCapture log, String... parts) {
