@@ -76,7 +76,7 @@ public class RocksDbAppendBenchmark {
 
   /**
    * Whether RocksDB keeps the statistics the counters are read from; {@code -p statistics=false}
-   * measures the store without them (the counters then stay 0), to check they cost nothing.
+   * measures the store without them (the counters then stay 0), to see what they cost.
    */
   @Param({"true"})
   public boolean statistics;
