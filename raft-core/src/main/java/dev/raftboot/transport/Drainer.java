@@ -17,6 +17,16 @@ final class Drainer {
     this.drainOnce = drainOnce;
   }
 
+  /**
+   * Runs the drain on the calling thread when none runs yet (no hand-off to another thread on the
+   * path of a message), else leaves the new work to the drain in progress.
+   */
+  void requestHere() {
+    if (requests.getAndIncrement() == 0) {
+      loop();
+    }
+  }
+
   void request() {
     if (requests.getAndIncrement() == 0) {
       try {

@@ -179,7 +179,7 @@ final class GrpcPeer {
   }
 
   private void requestDrain() {
-    drainer.request();
+    drainer.requestHere();
   }
 
   private void drainOnce() {
