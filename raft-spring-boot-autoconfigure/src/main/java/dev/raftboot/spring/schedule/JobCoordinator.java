@@ -66,6 +66,11 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
   public void granted(long term, FencingToken token) {
     Leadership leadership = new Leadership(term, token);
     synchronized (wake) {
+      if (current != null && current.term() == term) {
+        // Told twice about one leadership (a listener and a caller who checked isLeader): a
+        // second decision loop would stop the first mid-claim and leave its slot unfinished.
+        return;
+      }
       current = leadership;
     }
     decider.execute(() -> lead(leadership));

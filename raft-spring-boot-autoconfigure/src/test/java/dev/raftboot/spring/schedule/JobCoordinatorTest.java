@@ -196,6 +196,32 @@ class JobCoordinatorTest {
     await().until(() -> runs.contains(T0 + 6 * PERIOD));
   }
 
+  @Test
+  void repeatedGrantsOfOneLeadershipNeitherSkipNorRepeatASlot() throws Exception {
+    start(Misfire.SKIP, CatchUp.LATEST);
+    lead();
+    long term = group.status().term();
+    for (int i = 1; i <= 5; i++) {
+      long slot = T0 + i * PERIOD;
+      now.set(slot);
+      // Told again and again while the slot is being claimed and run.
+      for (int j = 0; j < 50; j++) {
+        coordinator.granted(term, group.fencingToken().orElseThrow());
+        Thread.sleep(0, 200_000);
+      }
+      await().until(() -> runs.contains(slot));
+    }
+    assertThat(runs)
+        .containsExactly(
+            T0 + PERIOD, T0 + 2 * PERIOD, T0 + 3 * PERIOD, T0 + 4 * PERIOD, T0 + 5 * PERIOD);
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(state.history("job"))
+                    .extracting(JobRun::outcome)
+                    .containsOnly(JobRun.Outcome.SUCCEEDED));
+  }
+
   /** Slot T0 runs, then leadership is lost while the clock passes five more slots. */
   private void missFiveSlots() throws Exception {
     now.set(T0);
