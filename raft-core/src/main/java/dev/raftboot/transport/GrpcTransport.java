@@ -7,7 +7,9 @@ import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
 import dev.raftboot.proto.RaftPeerGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -104,6 +107,7 @@ public final class GrpcTransport implements Transport {
                 new InetSocketAddress(config.bindHost(), config.port()),
                 TlsCredentials.server(config.tls(), this::untrustedClient))
             .executor(serverExecutor)
+            .callExecutor(GrpcTransport::callExecutor)
             .addTransportFilter(refusals.connectionFilter())
             .addStreamTracerFactory(refusals.oversizeTracer())
             .maxInboundMessageSize(config.maxInboundMessageBytes())
@@ -119,6 +123,20 @@ public final class GrpcTransport implements Transport {
         config.bindHost(),
         port(),
         config.tls() == null ? "plaintext" : "TLS");
+  }
+
+  /**
+   * Raft message batches are handled on the connection's event loop: the handler only decodes and
+   * queues them for their group's loop, so another thread hop would only add a wake-up to every
+   * message's path. Snapshot chunks (file writes) and joins (calls to other nodes) block, so they
+   * stay on the server's executor.
+   */
+  private static Executor callExecutor(ServerCall<?, ?> call, Metadata headers) {
+    return RaftPeerGrpc.getSendMethod()
+            .getFullMethodName()
+            .equals(call.getMethodDescriptor().getFullMethodName())
+        ? Runnable::run
+        : null;
   }
 
   private void untrustedClient(String description) {
