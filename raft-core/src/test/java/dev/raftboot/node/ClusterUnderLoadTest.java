@@ -10,8 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,52 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterUnderLoadTest {
 
-  /** Writes k0, k1, ... through whoever leads, retrying a key until it is acknowledged. */
-  private static Thread writer(
-      ServerCluster c, AtomicBoolean stop, Set<String> acknowledged, AtomicInteger next) {
-    Thread t =
-        new Thread(
-            () -> {
-              while (!stop.get()) {
-                String key = "k" + next.get();
-                try {
-                  RaftGroup leader = null;
-                  for (RaftGroup g : List.copyOf(c.groups.values())) {
-                    if (g.isLeader()) {
-                      leader = g;
-                    }
-                  }
-                  if (leader == null) {
-                    Thread.sleep(5);
-                    continue;
-                  }
-                  leader.propose(ServerCluster.put(key, "v")).get(10, TimeUnit.SECONDS);
-                  acknowledged.add(key);
-                  next.incrementAndGet();
-                } catch (InterruptedException e) {
-                  return;
-                } catch (Exception e) {
-                  // Not acknowledged: the same key is written again (a put is idempotent).
-                }
-              }
-            },
-            "writer");
-    t.start();
-    return t;
-  }
-
   @Test
   void membershipChangesTransferAndGracefulLeaderShutdownLoseNoAcknowledgedWrite(@TempDir Path dir)
       throws Exception {
-    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     Set<String> refused = ConcurrentHashMap.newKeySet();
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger next = new AtomicInteger();
     try (ServerCluster c = ServerCluster.of(dir, 5, 200)) {
       c.awaitLeader();
-      Thread w = writer(c, stop, acknowledged, next);
-      try {
-        LocalCluster.await(() -> acknowledged.size() > 50, "writes to flow");
+      KeyWriter writer = new KeyWriter(c, "k");
+      Set<String> acknowledged = writer.acknowledged;
+      try (writer) {
+        writer.awaitMore(51, "to flow");
 
         // Replace a follower by a new node, under load.
         long leader = c.awaitLeader();
@@ -74,15 +36,12 @@ class ClusterUnderLoadTest {
         c.startJoining(6);
         c.groups.get(leader).replace(old, 6, c.address(6)).get(30, TimeUnit.SECONDS);
         c.stop(old, Duration.ZERO);
-        int before = acknowledged.size();
-        LocalCluster.await(() -> acknowledged.size() > before + 50, "writes after the replace");
+        writer.awaitMore(51, "after the replace");
 
         // Move leadership to node 6.
         c.groups.get(c.awaitLeader()).transferLeadership(6);
         LocalCluster.await(() -> c.groups.get(6L).isLeader(), "node 6 to lead");
-        int afterTransfer = acknowledged.size();
-        LocalCluster.await(
-            () -> acknowledged.size() > afterTransfer + 50, "writes after the transfer");
+        writer.awaitMore(51, "after the transfer");
 
         // Graceful shutdown of the leader while writes are in flight on it: none fails.
         RaftGroup lead = c.groups.get(c.awaitLeader());
@@ -103,11 +62,7 @@ class ClusterUnderLoadTest {
             refused.add("g" + i);
           }
         }
-        int afterClose = acknowledged.size();
-        LocalCluster.await(() -> acknowledged.size() > afterClose + 50, "writes after the close");
-      } finally {
-        stop.set(true);
-        w.join();
+        writer.awaitMore(51, "after the close");
       }
       // Every acknowledged write is on every remaining node.
       c.leader().linearizableBarrier().get(10, TimeUnit.SECONDS);
