@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
  * kill, pause and unpause through the Docker engine, a container disconnected from the network and
  * connected again, and a one-way partition, under the clients' load; then the checks of {@link
  * ClusterFaultsIT}. Skipped, saying why, where no Docker engine is reachable ({@code
- * scripts/test.sh} installs and starts one when run as root on Debian).
+ * scripts/prepare-fault-injection.sh}, run by the build, installs and starts one when run as root
+ * on Debian).
  */
 class ContainerClusterIT {
   @BeforeEach
