@@ -210,14 +210,21 @@ final class Applier {
     confState = snapshot.getConfState();
   }
 
-  /** Completes {@code f} once the state machine has applied {@code index}. */
-  void whenApplied(long index, CompletableFuture<Void> f) {
+  /**
+   * Completes every barrier of {@code barriers} once the state machine has applied {@code index}.
+   */
+  void whenApplied(long index, List<CompletableFuture<Void>> barriers) {
+    if (appliedIndex >= index) {
+      // Already applied (the common case when reads outnumber writes): no hop to the applier.
+      barriers.forEach(f -> f.complete(null));
+      return;
+    }
     executor.execute(
         () -> {
           if (applied >= index) {
-            f.complete(null);
+            barriers.forEach(f -> f.complete(null));
           } else {
-            waitingReads.computeIfAbsent(index, k -> new ArrayList<>()).add(f);
+            waitingReads.computeIfAbsent(index, k -> new ArrayList<>()).addAll(barriers);
           }
         });
   }

@@ -156,6 +156,7 @@ public final class RaftGroup implements AutoCloseable {
                     () -> {
                       if (!closed) {
                         raw.tick();
+                        reads.onTick();
                         flush();
                       }
                     }),
@@ -611,9 +612,11 @@ public final class RaftGroup implements AutoCloseable {
           applier.execute(() -> applyLatency.accept(System.nanoTime() - handedAt));
         }
       }
-      reads.onReadStates(rd.readStates(), applier);
+      reads.onReadStates(rd.readStates(), applier::whenApplied);
       raw.advance(rd);
       leadership.onReady(rd);
+      // An answered safe read index lets the barriers that queued behind it go out.
+      reads.issue(raw);
     }
     // Published once per pass, not per Ready: copying the leader's progress map is the costly
     // part, and readers only need a recent view.

@@ -17,14 +17,30 @@ import java.util.concurrent.CompletableFuture;
  * linearizable reads): the index is taken after every one of them was requested, so it is a valid
  * read point for each. Answered barriers go to the applier, which completes them once the read
  * index is applied. Loop-only.
+ *
+ * <p>At most one safe request is in flight: barriers that arrive while a heartbeat round is out
+ * wait for it to come back and then share the next one. Under load this turns one round per loop
+ * pass into one round per round-trip, each carrying every barrier that queued meanwhile, which is
+ * what the followers' CPU can afford; a lone barrier still goes out at once. A round that never
+ * comes back (lost messages, a leader change) stops blocking after {@link #IN_FLIGHT_TICKS} ticks.
  */
 final class ReadBarriers {
+  /** Where answered barriers wait for the applier to reach their read index. */
+  interface Waiter {
+    void whenApplied(long index, List<CompletableFuture<Void>> barriers);
+  }
+
+  /** Ticks after which a safe request still unanswered no longer holds back the next one. */
+  static final int IN_FLIGHT_TICKS = 2;
+
   private final String group;
   private final long nodeId;
   private final List<CompletableFuture<Void>> pendingSafe = new ArrayList<>();
   private final List<CompletableFuture<Void>> pendingLease = new ArrayList<>();
   private final Map<ByteString, List<CompletableFuture<Void>>> waiting = new HashMap<>();
   private long nextRequest;
+  private ByteString safeInFlight;
+  private int safeInFlightTicks;
 
   ReadBarriers(String group, long nodeId) {
     this.group = group;
@@ -38,15 +54,34 @@ final class ReadBarriers {
     (lease ? pendingLease : pendingSafe).add(f);
   }
 
-  /** Asks the Raft node for one read index per kind of barrier queued since the last call. */
+  /**
+   * Asks the Raft node for one read index per kind of barrier queued since the last call; safe
+   * barriers only once no safe request is in flight.
+   */
   void issue(RawNode raw) {
-    issue(raw, pendingSafe, false);
+    if (safeInFlight == null) {
+      safeInFlight = issue(raw, pendingSafe, false);
+      safeInFlightTicks = 0;
+    }
     issue(raw, pendingLease, true);
   }
 
-  private void issue(RawNode raw, List<CompletableFuture<Void>> pending, boolean lease) {
+  /** Counts a tick against the safe request in flight. */
+  void onTick() {
+    if (safeInFlight != null && ++safeInFlightTicks >= IN_FLIGHT_TICKS) {
+      safeInFlight = null;
+    }
+  }
+
+  /** Whether barriers wait for a safe request in flight (for tests). */
+  boolean safeRequestInFlight() {
+    return safeInFlight != null;
+  }
+
+  /** The request's context, or null when nothing was asked or it was refused. */
+  private ByteString issue(RawNode raw, List<CompletableFuture<Void>> pending, boolean lease) {
     if (pending.isEmpty()) {
-      return;
+      return null;
     }
     List<CompletableFuture<Void>> batch = new ArrayList<>(pending);
     pending.clear();
@@ -60,7 +95,9 @@ final class ReadBarriers {
       waiting.remove(ctx);
       NotLeaderException failure = new NotLeaderException(group, e.leaderId(), e.getMessage());
       batch.forEach(f -> f.completeExceptionally(failure));
+      return null;
     }
+    return ctx;
   }
 
   /** Drops a barrier that timed out. */
@@ -71,11 +108,15 @@ final class ReadBarriers {
   }
 
   /** The read indexes of a Ready: their barriers complete once the applier reaches them. */
-  void onReadStates(List<ReadState> readStates, Applier applier) {
+  void onReadStates(List<ReadState> readStates, Waiter waiter) {
     for (ReadState rs : readStates) {
-      List<CompletableFuture<Void>> batch = waiting.remove(ByteString.copyFrom(rs.requestCtx()));
-      if (batch != null) {
-        batch.forEach(f -> applier.whenApplied(rs.index(), f));
+      ByteString ctx = ByteString.copyFrom(rs.requestCtx());
+      if (ctx.equals(safeInFlight)) {
+        safeInFlight = null;
+      }
+      List<CompletableFuture<Void>> batch = waiting.remove(ctx);
+      if (batch != null && !batch.isEmpty()) {
+        waiter.whenApplied(rs.index(), batch);
       }
     }
   }
@@ -87,5 +128,6 @@ final class ReadBarriers {
     pendingSafe.clear();
     pendingLease.clear();
     waiting.clear();
+    safeInFlight = null;
   }
 }

@@ -48,6 +48,76 @@ class ReadBarriersTest {
   }
 
   @Test
+  void safeBarriersWaitForTheRoundInFlightThenShareTheNext() {
+    RawNode raw = singleVoterLeader();
+    ReadBarriers reads = new ReadBarriers("g", 1);
+    List<Long> answeredAt = new ArrayList<>();
+    List<Integer> batchSizes = new ArrayList<>();
+    ReadBarriers.Waiter waiter =
+        (index, batch) -> {
+          answeredAt.add(index);
+          batchSizes.add(batch.size());
+        };
+
+    reads.request(false, new CompletableFuture<>());
+    reads.issue(raw);
+    assertThat(reads.safeRequestInFlight()).isTrue();
+    Ready first = raw.ready();
+    assertThat(first.readStates()).hasSize(1);
+
+    // Two more arrive while the first round is out: no second request yet.
+    reads.request(false, new CompletableFuture<>());
+    reads.request(false, new CompletableFuture<>());
+    reads.issue(raw);
+    raw.advance(first);
+    assertThat(raw.hasReady() && !raw.ready().readStates().isEmpty())
+        .as("no read index asked while one is in flight")
+        .isFalse();
+
+    // The first comes back: the two queued behind it go out together.
+    reads.onReadStates(first.readStates(), waiter);
+    assertThat(reads.safeRequestInFlight()).isFalse();
+    reads.issue(raw);
+    Ready second = raw.ready();
+    assertThat(second.readStates()).hasSize(1);
+    reads.onReadStates(second.readStates(), waiter);
+    raw.advance(second);
+    assertThat(batchSizes).containsExactly(1, 2);
+  }
+
+  @Test
+  void aRoundThatNeverComesBackStopsHoldingBarriersAfterSomeTicks() {
+    RawNode raw = singleVoterLeader();
+    ReadBarriers reads = new ReadBarriers("g", 1);
+    reads.request(false, new CompletableFuture<>());
+    reads.issue(raw);
+    raw.advance(raw.ready()); // its answer is lost
+
+    reads.request(false, new CompletableFuture<>());
+    for (int i = 1; i < ReadBarriers.IN_FLIGHT_TICKS; i++) {
+      reads.onTick();
+      reads.issue(raw);
+      assertThat(raw.hasReady() && !raw.ready().readStates().isEmpty()).isFalse();
+    }
+    reads.onTick();
+    reads.issue(raw);
+    assertThat(raw.ready().readStates()).as("the waiting barrier went out").hasSize(1);
+  }
+
+  private static RawNode singleVoterLeader() {
+    RawNode raw =
+        new RawNode(
+            RaftConfig.builder().id(1).electionTick(10).heartbeatTick(1).checkQuorum(true).build(),
+            new MemoryLogStorage(ConfState.newBuilder().addVoters(1).build()));
+    raw.campaign();
+    while (raw.hasReady()) {
+      Ready rd = raw.ready();
+      raw.advance(rd);
+    }
+    return raw;
+  }
+
+  @Test
   void withoutALeaderEveryBarrierOfThePassFailsTyped() {
     RawNode raw =
         new RawNode(

@@ -13,6 +13,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -158,6 +159,8 @@ public final class BenchNode {
                   clients(words),
                   seconds(words),
                   () -> group.leaseBarrier().thenApply(ignored -> machine.commands())));
+      case "jit" ->
+          reply("compileMs=" + ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
       case "fsync" -> reply(SyncProbe.fsync(dataDir, Integer.parseInt(words[1])));
       case "rtt" ->
           reply(EchoServer.pingPong(Integer.parseInt(words[1]), Integer.parseInt(words[2])));

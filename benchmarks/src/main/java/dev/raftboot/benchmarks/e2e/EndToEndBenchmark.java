@@ -19,7 +19,7 @@ import java.util.Set;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.raftboot.benchmarks.e2e.EndToEndBenchmark \
  *     [--runs 3] [--seconds 10] [--clients 64] [--read-clients 64] [--samples 2000]
- *     [--tick-ms 100] [--election-ticks 10] [--heartbeat-ticks 1] [--warmup 5]
+ *     [--tick-ms 100] [--election-ticks 10] [--heartbeat-ticks 1] [--warmup 90]
  *     [--scenarios writes,latency,reads,crash,shutdown] [--dir DIR] [--jvm "-Xmx1g"]
  *     [--settle-ms 4000]   (how long writes go on after the leader was killed)
  * </pre>
@@ -84,14 +84,11 @@ public final class EndToEndBenchmark {
         dir, timing.tickMs(), timing.electionTicks(), timing.electionTimeoutMs(), loadAverage());
     try (BenchCluster cluster = new BenchCluster(dir, 3, timing, jvm)) {
       cluster.start();
-      double warmup = Double.parseDouble(option("warmup", "5"));
-      if (warmup > 0) {
-        NodeProcess leader = cluster.leader(ANSWER);
-        leader.ask("load 64 " + warmup, ANSWER);
-        leader.ask("read 64 " + Math.max(1, warmup / 2), ANSWER);
-      }
+      double warmup = Double.parseDouble(option("warmup", "90"));
       int runs = intOption("runs", "3");
       for (int run = 1; run <= runs; run++) {
+        // Again before every run: the crash and shutdown scenarios leave restarted, cold JVMs.
+        new WarmUp(cluster, warmup).run();
         System.out.printf("-- run %d of %d, %s%n", run, runs, loadAverage());
         if (scenarios.contains("writes")) {
           writes(cluster);
