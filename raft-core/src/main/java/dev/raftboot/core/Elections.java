@@ -171,7 +171,11 @@ final class Elections {
             ? MessageType.MSG_REQUEST_PRE_VOTE_RESPONSE
             : MessageType.MSG_REQUEST_VOTE_RESPONSE;
     switch (m.getType()) {
-      case MSG_PROPOSE -> throw new ProposalDroppedException("no leader at term " + r.term, 0);
+      case MSG_PROPOSE -> {
+        if (!r.heldProposals.holdForwarded(m)) {
+          throw new ProposalDroppedException("no leader at term " + r.term, 0);
+        }
+      }
       case MSG_READ_INDEX -> throw new ProposalDroppedException("no leader at term " + r.term, 0);
       case MSG_APPEND -> {
         r.becomeFollower(m.getTerm(), m.getFrom());

@@ -27,6 +27,9 @@ final class Follower {
     switch (m.getType()) {
       case MSG_PROPOSE -> {
         if (r.lead == 0) {
+          if (r.heldProposals.holdForwarded(m)) {
+            return;
+          }
           throw new ProposalDroppedException("no leader at term " + r.term, 0);
         }
         if (r.config.disableProposalForwarding()) {

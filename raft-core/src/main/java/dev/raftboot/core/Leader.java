@@ -147,6 +147,9 @@ final class Leader {
       throw new ProposalDroppedException("this leader is no longer a member", 0);
     }
     if (r.leadTransferee != 0) {
+      if (from != r.id && r.heldProposals.hold(from, entries)) {
+        return;
+      }
       throw new ProposalDroppedException(
           "leadership transfer to " + r.leadTransferee + " is in progress", r.leadTransferee);
     }

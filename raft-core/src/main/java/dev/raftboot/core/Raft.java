@@ -84,6 +84,7 @@ final class Raft {
   final Leader leader = new Leader(this);
   final Elections elections = new Elections(this);
   final Follower follower = new Follower(this);
+  final HeldProposals heldProposals = new HeldProposals(this);
 
   Raft(RaftConfig config, LogStorage storage) {
     this.config = config;
@@ -253,6 +254,8 @@ final class Raft {
     } else {
       tickElection();
     }
+    heldProposals.tick();
+    heldProposals.release();
   }
 
   private void tickElection() {
@@ -330,6 +333,8 @@ final class Raft {
         }
       }
     }
+    // A transfer may have ended with this message (a new leader, or this one again).
+    heldProposals.release();
   }
 
   private void stepStaleTerm(Message m) {

@@ -347,4 +347,9 @@ public final class RawNode {
   public long id() {
     return raft.id;
   }
+
+  /** Whether proposals forwarded during a leadership transfer wait here for a leader (tests). */
+  boolean holdsForwardedProposals() {
+    return !raft.heldProposals.isEmpty();
+  }
 }

@@ -102,11 +102,11 @@ final class LeadershipTracker {
 
   /**
    * If {@code group} leads, hands leadership to its most caught-up voter and waits (up to {@code
-   * grace}, polling every half tick) until it has stepped down.
+   * grace}) until it has stepped down and knows the new leader.
    *
    * @return whether the node is no longer the leader
    */
-  static boolean handOff(RaftGroup group, long self, Duration grace, Duration tick) {
+  static boolean handOff(RaftGroup group, long self, Duration grace) {
     Status st = group.status();
     if (st.role() != StateRole.LEADER) {
       return true;
@@ -118,14 +118,21 @@ final class LeadershipTracker {
     log.info("group {}: handing leadership to {}", group.name(), target);
     group.transferLeadership(target);
     long deadline = System.nanoTime() + grace.toNanos();
-    while (group.status().role() == StateRole.LEADER && System.nanoTime() < deadline) {
+    // Until the new leader is known here, not only until this node stepped down: proposals that
+    // followers forwarded during the hand-off are held by this node and go to the new leader when
+    // its first message arrives (the status is published after that pass's sends).
+    while (!newLeaderKnown(group.status(), self) && System.nanoTime() < deadline) {
       try {
-        Thread.sleep(Math.max(1, tick.toMillis() / 2));
+        Thread.sleep(1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       }
     }
     return group.status().role() != StateRole.LEADER;
+  }
+
+  private static boolean newLeaderKnown(Status st, long self) {
+    return st.role() != StateRole.LEADER && st.leaderId() != 0 && st.leaderId() != self;
   }
 }

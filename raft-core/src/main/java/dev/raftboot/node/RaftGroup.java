@@ -528,7 +528,7 @@ public final class RaftGroup implements AutoCloseable {
    * @return whether this node is no longer the leader
    */
   public boolean handOffLeadership(Duration grace) {
-    return LeadershipTracker.handOff(this, nodeId, grace, options.tickInterval());
+    return LeadershipTracker.handOff(this, nodeId, grace);
   }
 
   /** Stops the group; operations still waiting fail with {@link GroupClosedException}. */

@@ -3,6 +3,7 @@ package dev.raftboot.core;
 import static dev.raftboot.core.Msgs.bytes;
 import static dev.raftboot.core.Msgs.ofType;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.raftboot.proto.ConfChangeSingle;
 import dev.raftboot.proto.ConfChangeType;
@@ -176,5 +177,84 @@ class LeadershipTransferTest {
     assertThat(leader.status().confState().getLearnersList()).containsExactly(3L);
     net.propose(1, "b");
     assertThat(leader.appliedData()).containsExactly("a", "b");
+  }
+
+  // Proposals forwarded to a leader mid-transfer are held (etcd drops them) and reach the new
+  // leader once it is known: a graceful hand-off loses no write in flight.
+  @Test
+  void proposalsForwardedDuringATransferReachTheNewLeaderOnce() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.isolate(3);
+    net.propose(1, "a");
+    net.recover();
+    TestNode n1 = net.node(1);
+    n1.raw.transferLeader(3);
+    List<Message> catchUp = n1.drain(); // held back: the transfer stays in progress meanwhile
+
+    net.node(2).raw.propose(bytes("in-flight"));
+    net.settle();
+    assertThat(n1.status().leadTransferee()).isEqualTo(3);
+    assertThat(net.node(2).appliedData()).as("held, not appended").containsExactly("a");
+
+    net.send(catchUp);
+    net.settle();
+    assertThat(net.leader()).isEqualTo(3);
+    for (long id = 1; id <= 3; id++) {
+      assertThat(net.node(id).appliedData()).as("node %d", id).containsExactly("a", "in-flight");
+    }
+  }
+
+  // A transfer that times out: the leader proposes what it held itself. Its own proposals were
+  // refused at once meanwhile, as before.
+  @Test
+  void proposalsHeldByAnAbortedTransferAreProposedByTheLeader() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.cut(1, 3);
+    TestNode n1 = net.node(1);
+    n1.raw.transferLeader(3);
+    net.settle();
+    net.node(2).raw.propose(bytes("held"));
+    net.settle();
+    assertThat(net.node(2).appliedData()).isEmpty();
+    assertThatThrownBy(() -> n1.raw.propose(bytes("local")))
+        .isInstanceOf(ProposalDroppedException.class);
+
+    net.tick(1, 10);
+    net.settle();
+    assertThat(n1.status().leadTransferee()).isZero();
+    assertThat(n1.status().role()).isEqualTo(StateRole.LEADER);
+    assertThat(net.node(2).appliedData()).containsExactly("held");
+  }
+
+  // Held proposals with no leader to take them within an election timeout are dropped, not kept.
+  @Test
+  void heldProposalsAreDroppedAfterAnElectionTimeoutWithoutALeader() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.cut(1, 3);
+    TestNode n1 = net.node(1);
+    n1.raw.transferLeader(3);
+    net.settle();
+    net.node(2).raw.propose(bytes("held"));
+    net.settle();
+    assertThat(n1.raw.holdsForwardedProposals()).isTrue();
+    // Node 1 learns of a higher term from a node it cannot follow yet: follower, no leader.
+    n1.raw.step(
+        Message.newBuilder()
+            .setType(MessageType.MSG_REQUEST_VOTE_RESPONSE)
+            .setFrom(3)
+            .setTo(1)
+            .setTerm(5)
+            .setReject(true)
+            .build());
+    assertThat(n1.status().role()).isEqualTo(StateRole.FOLLOWER);
+    assertThat(n1.status().leaderId()).isZero();
+    assertThat(n1.raw.holdsForwardedProposals()).isTrue();
+    for (int i = 0; i < 10; i++) {
+      n1.raw.tick();
+    }
+    assertThat(n1.raw.holdsForwardedProposals()).isFalse();
   }
 }

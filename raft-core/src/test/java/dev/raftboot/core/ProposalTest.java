@@ -4,7 +4,11 @@ import static dev.raftboot.core.Msgs.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import dev.raftboot.proto.Entry;
+import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Client proposals: forwarding and the reasons a proposal is dropped. */
@@ -19,6 +23,38 @@ class ProposalTest {
     assertThat(net.deliveredOf(MessageType.MSG_PROPOSE, 2, 1)).hasSize(1);
     for (TestNode n : net.nodes.values()) {
       assertThat(n.appliedData()).as("node %d", n.id()).containsExactly("via-follower");
+    }
+  }
+
+  // A proposal forwarded to a node that has just lost its leader to an election is held there and
+  // forwarded once the new leader is known (etcd drops it; its proposer would learn by timeout).
+  @Test
+  void proposalForwardedDuringAnElectionReachesTheNewLeader() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.node(2).raw.campaign();
+    List<Message> votes = net.node(2).drain();
+    Message voteTo3 = votes.stream().filter(m -> m.getTo() == 3).findFirst().orElseThrow();
+    net.node(3).raw.step(voteTo3);
+    assertThat(net.node(3).status().leaderId()).as("3 follows term 2 with no leader yet").isZero();
+
+    // Node 1, still leading term 1 as far as it knows, had forwarded... a follower's proposal.
+    net.node(3)
+        .raw
+        .step(
+            Message.newBuilder()
+                .setType(MessageType.MSG_PROPOSE)
+                .setFrom(1)
+                .setTo(3)
+                .addEntries(Entry.newBuilder().setData(ByteString.copyFromUtf8("mid-election")))
+                .build());
+    assertThat(net.node(3).raw.holdsForwardedProposals()).isTrue();
+
+    net.send(votes.stream().filter(m -> m.getTo() != 3).toList());
+    net.settle();
+    assertThat(net.leader()).isEqualTo(2);
+    for (TestNode n : net.nodes.values()) {
+      assertThat(n.appliedData()).as("node %d", n.id()).containsExactly("mid-election");
     }
   }
 
