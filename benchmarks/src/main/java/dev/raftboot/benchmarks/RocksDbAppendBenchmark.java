@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.rocksdb.Statistics;
 import org.rocksdb.StatsLevel;
 import org.rocksdb.TickerType;
+import org.rocksdb.VectorMemTableConfig;
 
 /**
  * Durable appends to {@link RocksDbLogStorage}: one {@link RocksDbLogStorage#persist} of {@code
@@ -85,6 +86,13 @@ public class RocksDbAppendBenchmark {
   @Param({"4"})
   public int recycledWalFiles;
 
+  /**
+   * The log column family's memtable: {@code skiplist} (RocksDB's default, the store's) or {@code
+   * vector} (appends to an array, sorted on flush; needs concurrent memtable writes off).
+   */
+  @Param({"skiplist"})
+  public String memtable;
+
   private Path dir;
   private Statistics rocksDbStatistics;
   private RocksDbStore store;
@@ -98,12 +106,24 @@ public class RocksDbAppendBenchmark {
     dir = BenchDirs.create("rocksdb-append-");
     RocksDbStoreOptions.Builder options =
         RocksDbStoreOptions.builder().recycledWalFiles(recycledWalFiles);
+    boolean vector = memtable.equals("vector");
+    if (vector) {
+      options.logColumnFamilyOptions(o -> o.setMemTableConfig(new VectorMemTableConfig()));
+    }
     if (statistics) {
       rocksDbStatistics = new Statistics();
       // The cheapest level RocksJava offers.
       rocksDbStatistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
-      options.dbOptions(o -> o.setStatistics(rocksDbStatistics));
     }
+    options.dbOptions(
+        o -> {
+          if (vector) {
+            o.setAllowConcurrentMemtableWrite(false);
+          }
+          if (rocksDbStatistics != null) {
+            o.setStatistics(rocksDbStatistics);
+          }
+        });
     store = RocksDbStore.open(dir.resolve("db"), options.build());
     log = store.group("bench");
   }

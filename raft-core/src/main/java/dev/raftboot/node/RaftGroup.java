@@ -579,6 +579,13 @@ public final class RaftGroup implements AutoCloseable {
       if (sendFirst && !rd.messages().isEmpty()) {
         sender.send(rd.messages());
       }
+      boolean applyFirst = rd.snapshot().isEmpty();
+      if (applyFirst) {
+        // Committed entries are durable on a quorum already: they are applied while this node
+        // syncs the Ready's new entries, not after (as etcd's server does), so a commit does not
+        // wait behind the sync of the entries proposed after it.
+        handToApplier(rd);
+      }
       storage.persist(rd);
       rd.hardState()
           .ifPresent(
@@ -598,19 +605,8 @@ public final class RaftGroup implements AutoCloseable {
                 membership.registry().configurationChanged(name(), before, confState, Map.of());
                 applier.restore(s.getMetadata());
               });
-      if (!rd.committedEntries().isEmpty()) {
-        for (Entry e : rd.committedEntries()) {
-          if (e.getType() == EntryType.ENTRY_CONF_CHANGE_V2
-              || e.getType() == EntryType.ENTRY_CONF_CHANGE) {
-            confState = membership.applyCommitted(e, raw, confState);
-          }
-        }
-        applier.apply(rd.committedEntries(), confState);
-        LongConsumer applyLatency = stats.applyLatencyNanos;
-        if (applyLatency != null) {
-          long handedAt = System.nanoTime();
-          applier.execute(() -> applyLatency.accept(System.nanoTime() - handedAt));
-        }
+      if (!applyFirst) {
+        handToApplier(rd);
       }
       reads.onReadStates(rd.readStates(), applier::whenApplied);
       raw.advance(rd);
@@ -623,6 +619,25 @@ public final class RaftGroup implements AutoCloseable {
     status = raw.status();
     // A snapshot image still staged was refused by the consensus module (stale, or a newer one).
     snapshots.discardRefused();
+  }
+
+  /** Hands the Ready's committed entries to the applier, applying conf changes on the way. */
+  private void handToApplier(Ready rd) {
+    if (rd.committedEntries().isEmpty()) {
+      return;
+    }
+    for (Entry e : rd.committedEntries()) {
+      if (e.getType() == EntryType.ENTRY_CONF_CHANGE_V2
+          || e.getType() == EntryType.ENTRY_CONF_CHANGE) {
+        confState = membership.applyCommitted(e, raw, confState);
+      }
+    }
+    applier.apply(rd.committedEntries(), confState);
+    LongConsumer applyLatency = stats.applyLatencyNanos;
+    if (applyLatency != null) {
+      long handedAt = System.nanoTime();
+      applier.execute(() -> applyLatency.accept(System.nanoTime() - handedAt));
+    }
   }
 
   /**
