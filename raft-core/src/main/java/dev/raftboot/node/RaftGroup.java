@@ -6,15 +6,11 @@ import dev.raftboot.core.InvalidMessageException;
 import dev.raftboot.core.ProposalDroppedException;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
-import dev.raftboot.core.Ready;
 import dev.raftboot.core.SnapshotStatus;
-import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
 import dev.raftboot.proto.ConfChangeType;
 import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.ConfState;
-import dev.raftboot.proto.Entry;
-import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
 import dev.raftboot.proto.SnapshotMetadata;
@@ -34,7 +30,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,17 +48,15 @@ public final class RaftGroup implements AutoCloseable {
   private final GroupOptions options;
   private final long nodeId;
   private final RawNode raw;
-  private final GroupStorage storage;
-  private final MessageSender sender;
   private final SerialExecutor loop;
   private final ScheduledExecutorService timer;
   private final Applier applier;
   private final Membership membership;
   private final LeadershipTracker leadership;
-  private final CommitClock commitClock = new CommitClock();
   private final ProposalBatch batch;
   private final OnDemandSnapshots onDemandSnapshots;
   private final GroupSnapshots snapshots;
+  private final ReadyHandler readies;
 
   /**
    * Proposal ids start from the wall clock so that ids of a restarted node never match entries its
@@ -77,16 +70,11 @@ public final class RaftGroup implements AutoCloseable {
 
   // Loop-only state.
   private final ReadBarriers reads;
-  private ConfState confState;
   private boolean flushScheduled;
   private boolean closed;
 
   private volatile Status status;
 
-  // Loop-only: the role as of the Ready being handled, and the term and vote known durable.
-  private StateRole readyRole = StateRole.FOLLOWER;
-  private long durableTerm;
-  private long durableVote;
   private ScheduledFuture<?> ticker;
 
   /**
@@ -103,8 +91,6 @@ public final class RaftGroup implements AutoCloseable {
       ScheduledExecutorService timer) {
     this.options = options;
     this.nodeId = config.id();
-    this.storage = storage;
-    this.sender = sender;
     this.timer = timer;
     this.loop = new SerialExecutor(pool);
     this.batch = new ProposalBatch(options.name());
@@ -113,15 +99,12 @@ public final class RaftGroup implements AutoCloseable {
     SnapshotMetadata snap = storage.logStorage().snapshot(0).getMetadata();
     long snapIndex = snap.getIndex();
     this.onDemandSnapshots =
-        new OnDemandSnapshots(storage.logStorage(), () -> confState, this::snapshotForAFollower);
+        new OnDemandSnapshots(storage.logStorage(), this::confState, this::snapshotForAFollower);
     this.snapshots =
         new GroupSnapshots(
             options.name(), storage, stats, options.keepEntries(), onDemandSnapshots);
     this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), onDemandSnapshots);
-    this.confState = raw.status().confState();
     this.status = raw.status();
-    this.durableTerm = status.term();
-    this.durableVote = status.vote();
     stats.logFirstIndex = storage.logStorage().firstIndex();
     stats.lastSnapshotIndex = snapIndex;
     this.applier =
@@ -134,12 +117,24 @@ public final class RaftGroup implements AutoCloseable {
             options.snapshotEvery(),
             options.sessions(),
             storage,
-            snap.toBuilder().setConfState(confState).build(),
+            snap.toBuilder().setConfState(status.confState()).build(),
             taken -> loop.execute(() -> recordSnapshot(taken)));
     if (snapIndex > 0) {
       applier.restoreFromStorage(snap);
     }
     this.leadership = new LeadershipTracker(pool, applier::execute, stats, status.term());
+    this.readies =
+        new ReadyHandler(
+            options.name(),
+            raw,
+            storage,
+            sender,
+            snapshots,
+            applier,
+            membership,
+            reads,
+            leadership,
+            stats);
   }
 
   public String name() {
@@ -572,47 +567,7 @@ public final class RaftGroup implements AutoCloseable {
     batch.proposeTo(raw, proposals);
     reads.issue(raw);
     while (raw.hasReady()) {
-      Ready rd = raw.ready();
-      // The image is stored (durably, under its final name) before the log records the snapshot.
-      rd.snapshot().ifPresent(snapshots::install);
-      boolean sendFirst = canSendBeforePersisting(rd);
-      if (sendFirst && !rd.messages().isEmpty()) {
-        sender.send(rd.messages());
-      }
-      boolean applyFirst = rd.snapshot().isEmpty();
-      if (applyFirst) {
-        // Committed entries are durable on a quorum already: they are applied while this node
-        // syncs the Ready's new entries, not after (as etcd's server does), so a commit does not
-        // wait behind the sync of the entries proposed after it.
-        handToApplier(rd);
-      }
-      storage.persist(rd);
-      rd.hardState()
-          .ifPresent(
-              hs -> {
-                durableTerm = hs.getTerm();
-                durableVote = hs.getVote();
-              });
-      commitClock.onPersisted(rd, stats);
-      if (!sendFirst && !rd.messages().isEmpty()) {
-        sender.send(rd.messages());
-      }
-      rd.snapshot()
-          .ifPresent(
-              s -> {
-                ConfState before = confState;
-                confState = s.getMetadata().getConfState();
-                membership.registry().configurationChanged(name(), before, confState, Map.of());
-                applier.restore(s.getMetadata());
-              });
-      if (!applyFirst) {
-        handToApplier(rd);
-      }
-      reads.onReadStates(rd.readStates(), applier::whenApplied);
-      raw.advance(rd);
-      leadership.onReady(rd);
-      // An answered safe read index lets the barriers that queued behind it go out.
-      reads.issue(raw);
+      readies.handle(raw.ready());
     }
     // Published once per pass, not per Ready: copying the leader's progress map is the costly
     // part, and readers only need a recent view.
@@ -621,39 +576,9 @@ public final class RaftGroup implements AutoCloseable {
     snapshots.discardRefused();
   }
 
-  /** Hands the Ready's committed entries to the applier, applying conf changes on the way. */
-  private void handToApplier(Ready rd) {
-    if (rd.committedEntries().isEmpty()) {
-      return;
-    }
-    for (Entry e : rd.committedEntries()) {
-      if (e.getType() == EntryType.ENTRY_CONF_CHANGE_V2
-          || e.getType() == EntryType.ENTRY_CONF_CHANGE) {
-        confState = membership.applyCommitted(e, raw, confState);
-      }
-    }
-    applier.apply(rd.committedEntries(), confState);
-    LongConsumer applyLatency = stats.applyLatencyNanos;
-    if (applyLatency != null) {
-      long handedAt = System.nanoTime();
-      applier.execute(() -> applyLatency.accept(System.nanoTime() - handedAt));
-    }
-  }
-
-  /**
-   * Whether this Ready's messages may go out before its writes are durable (thesis §10.2.1): a
-   * leader's appends may, because it counts its own log toward a commit only once {@code advance}
-   * reports it persisted. Never a term or vote not yet on disk (a crash could then let this node
-   * vote twice in a term), nor a follower's answers, which promise what it stored.
-   */
-  private boolean canSendBeforePersisting(Ready rd) {
-    rd.softState().ifPresent(soft -> readyRole = soft.role());
-    if (readyRole != StateRole.LEADER || rd.snapshot().isPresent()) {
-      return false;
-    }
-    return rd.hardState()
-        .map(hs -> hs.getTerm() == durableTerm && hs.getVote() == durableVote)
-        .orElse(true);
+  /** The configuration as of the last Ready handled (for snapshots made for a follower). */
+  private ConfState confState() {
+    return readies.confState();
   }
 
   private void snapshotForAFollower() {
