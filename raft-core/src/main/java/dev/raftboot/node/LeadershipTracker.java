@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LeadershipTracker {
   private static final Logger log = LoggerFactory.getLogger(LeadershipTracker.class);
-  private final CopyOnWriteArrayList<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Registered> listeners = new CopyOnWriteArrayList<>();
   private final SerialExecutor notifications;
   private final Executor afterApply;
   private final GroupStats stats;
@@ -43,8 +43,48 @@ final class LeadershipTracker {
     this.term = startTerm;
   }
 
+  /** A listener and the term it was last told it leads; touched on the notifications executor. */
+  private static final class Registered {
+    final LeadershipListener listener;
+    long grantedTerm = -1;
+
+    Registered(LeadershipListener listener) {
+      this.listener = listener;
+    }
+
+    void granted(FencingToken token) {
+      if (grantedTerm != token.term()) {
+        grantedTerm = token.term();
+        listener.granted(token.term(), token);
+      }
+    }
+
+    void revoked(long term) {
+      if (grantedTerm == term) {
+        grantedTerm = -1;
+        listener.revoked(term);
+      }
+    }
+  }
+
+  /**
+   * Registers {@code listener}. One added while this node leads is told so at once (once the entry
+   * that granted the leadership is applied, like every grant): a listener never misses a leadership
+   * that began before it was added. Each listener hears of a term's grant once, and of its
+   * revocation only after its grant.
+   */
   void addListener(LeadershipListener listener) {
-    listeners.add(listener);
+    Registered r = new Registered(listener);
+    afterApply.execute(
+        () ->
+            notifications.execute(
+                () -> {
+                  listeners.add(r);
+                  FencingToken current = fencingToken;
+                  if (current != null) {
+                    r.granted(current);
+                  }
+                }));
   }
 
   /** The token of the current leadership, or null when not leading. */
@@ -78,9 +118,7 @@ final class LeadershipTracker {
         fencingToken = token;
         stats.leadershipsGranted.increment();
         afterApply.execute(
-            () ->
-                notifications.execute(
-                    () -> listeners.forEach(l -> l.granted(token.term(), token))));
+            () -> notifications.execute(() -> listeners.forEach(l -> l.granted(token))));
         return;
       }
     }

@@ -456,6 +456,11 @@ public final class RaftGroup implements AutoCloseable {
         });
   }
 
+  /**
+   * Registers a listener of this node's leadership. One added while this node leads is told so at
+   * once (after the entry that granted it is applied), so it never misses a leadership that began
+   * before it was added; each listener hears of a term's grant once.
+   */
   public void addListener(LeadershipListener listener) {
     leadership.addListener(listener);
   }

@@ -100,6 +100,36 @@ class RaftGroupTest {
   }
 
   @Test
+  void aListenerAddedWhileLeadingIsToldOnceAndThenOfTheRevocation() throws Exception {
+    try (LocalCluster c = LocalCluster.of(3)) {
+      long leader = c.awaitLeader();
+      RaftGroup g = c.groups.get(leader);
+      LocalCluster.await(() -> g.fencingToken().isPresent(), "leadership granted");
+      FencingToken token = g.fencingToken().orElseThrow();
+      List<String> events = new CopyOnWriteArrayList<>();
+      g.addListener(
+          new LeadershipListener() {
+            @Override
+            public void granted(long term, FencingToken t) {
+              events.add("granted " + term + " " + t.equals(token));
+            }
+
+            @Override
+            public void revoked(long term) {
+              events.add("revoked " + term);
+            }
+          });
+      LocalCluster.await(() -> !events.isEmpty(), "the late listener hears of the leadership");
+      await(g.propose(put("k", "v")));
+      assertThat(events).containsExactly("granted " + token.term() + " true");
+
+      c.isolate(leader);
+      LocalCluster.await(() -> events.size() == 2, "revoked on step-down");
+      assertThat(events.get(1)).isEqualTo("revoked " + token.term());
+    }
+  }
+
+  @Test
   void withoutAQuorumAProposalFailsInsteadOfHanging() {
     try (LocalCluster c = LocalCluster.of(3)) {
       long leader = c.awaitLeader();
