@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,17 +24,34 @@ import org.junit.jupiter.api.Test;
  */
 class AppliesWhileSyncingTest {
 
+  /** Holds the first persist whose Ready matches, until released. */
+  private static final class Hold {
+    final Predicate<Ready> matches;
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicLong lastCommitted = new AtomicLong();
+
+    Hold(Predicate<Ready> matches) {
+      this.matches = matches;
+    }
+  }
+
   @Test
   void committedEntriesApplyWhileTheSyncOfNewerEntriesIsHeld() throws Exception {
-    AtomicBoolean hold = new AtomicBoolean();
-    AtomicLong heldCommitted = new AtomicLong();
-    CountDownLatch held = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    List<Hold> holds = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // 1: a Ready with new entries. While its sync is held the followers store and acknowledge
+    // them, and more writes queue up; so once it is released the next Ready both commits the
+    // held entries and brings the queued writes — 2, whose sync is held in turn.
+    Hold appending = new Hold(rd -> !rd.entries().isEmpty());
+    Hold committingAndAppending =
+        new Hold(rd -> !rd.entries().isEmpty() && !rd.committedEntries().isEmpty());
     try (LocalCluster c =
         new LocalCluster(
             3,
             0,
-            new GroupOptions("kv", Duration.ofMillis(10), Duration.ofSeconds(10), 10_000, 100),
+            // Ticks 5 s apart: a tick handles a Ready at once, which could split the Ready this
+            // test arranges; elections happen only when the test asks.
+            new GroupOptions("kv", Duration.ofSeconds(5), Duration.ofSeconds(30), 10_000, 100),
             RaftConfig.builder()
                 .electionTick(500)
                 .heartbeatTick(1)
@@ -42,63 +59,67 @@ class AppliesWhileSyncingTest {
                 .checkQuorum(true))) {
       long leader = 1;
       c.crash(leader);
-      c.storageWrapper =
-          (id, storage) ->
-              id == leader ? holding(storage, hold, heldCommitted, held, release) : storage;
+      c.storageWrapper = (id, storage) -> id == leader ? holding(storage, holds) : storage;
       c.restart(leader);
       c.groups.get(leader).campaign();
       LocalCluster.await(() -> c.groups.get(leader).isLeader(), "node 1 leads");
       RaftGroup g = c.groups.get(leader);
+      long before = g.status().lastIndex();
 
-      // Writes without waiting, until the leader gets a Ready that both commits entries and
-      // brings new ones; its sync is then held.
-      hold.set(true);
+      holds.add(appending);
       List<CompletableFuture<Object>> writes = new ArrayList<>();
-      for (int i = 0; i < 5_000 && held.getCount() > 0; i++) {
-        writes.add(g.propose(KvStateMachine.command((byte) 1, "k" + i, "v", null)));
-        Thread.sleep(0, 200_000);
+      writes.add(g.propose(KvStateMachine.command((byte) 1, "a", "1", null)));
+      assertThat(appending.held.await(10, TimeUnit.SECONDS)).isTrue();
+      for (long id : c.groups.keySet()) {
+        if (id != leader) {
+          LocalCluster.await(
+              () -> c.storages.get(id).logStorage().lastIndex() > before,
+              "follower " + id + " stores the entry");
+        }
       }
-      assertThat(held.await(5, TimeUnit.SECONDS))
-          .as("a Ready with committed and new entries came")
+      writes.add(g.propose(KvStateMachine.command((byte) 1, "b", "2", null)));
+      holds.add(committingAndAppending);
+      appending.release.countDown();
+
+      assertThat(committingAndAppending.held.await(10, TimeUnit.SECONDS))
+          .as("a Ready that commits and appends")
           .isTrue();
-
       LocalCluster.await(
-          () -> g.appliedIndex() >= heldCommitted.get(),
+          () -> g.appliedIndex() >= committingAndAppending.lastCommitted.get(),
           "the committed entries of the held Ready are applied while its sync is held");
+      assertThat(writes.get(0)).succeedsWithin(Duration.ofSeconds(5));
 
-      release.countDown();
+      committingAndAppending.release.countDown();
       for (CompletableFuture<Object> w : writes) {
         w.get(10, TimeUnit.SECONDS);
       }
     } finally {
-      release.countDown();
+      appending.release.countDown();
+      committingAndAppending.release.countDown();
     }
   }
 
-  /**
-   * A storage whose first persist of a Ready with both new and committed entries (while {@code
-   * hold} is set) blocks until released.
-   */
-  private static GroupStorage holding(
-      GroupStorage storage,
-      AtomicBoolean hold,
-      AtomicLong heldCommitted,
-      CountDownLatch held,
-      CountDownLatch release) {
+  /** A storage that holds the first persist matching each hold in {@code holds}. */
+  private static GroupStorage holding(GroupStorage storage, List<Hold> holds) {
     return (GroupStorage)
         Proxy.newProxyInstance(
             GroupStorage.class.getClassLoader(),
             new Class<?>[] {GroupStorage.class},
             (proxy, method, args) -> {
-              if (method.getName().equals("persist") && hold.get() && held.getCount() > 0) {
+              if (method.getName().equals("persist")) {
                 Ready rd = (Ready) args[0];
-                if (!rd.entries().isEmpty() && !rd.committedEntries().isEmpty()) {
-                  heldCommitted.set(
-                      rd.committedEntries().get(rd.committedEntries().size() - 1).getIndex());
-                  held.countDown();
-                  // Longer than the test waits for the apply: without the order it asserts, the
-                  // entries would apply only after this.
-                  release.await(30, TimeUnit.SECONDS);
+                for (Hold h : List.copyOf(holds)) {
+                  if (h.held.getCount() > 0 && h.matches.test(rd)) {
+                    if (!rd.committedEntries().isEmpty()) {
+                      h.lastCommitted.set(
+                          rd.committedEntries().get(rd.committedEntries().size() - 1).getIndex());
+                    }
+                    h.held.countDown();
+                    // Longer than the test waits for the apply: without the order it asserts,
+                    // the entries would apply only after this.
+                    h.release.await(30, TimeUnit.SECONDS);
+                    break;
+                  }
                 }
               }
               try {
