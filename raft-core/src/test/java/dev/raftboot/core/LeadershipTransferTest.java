@@ -209,14 +209,8 @@ class LeadershipTransferTest {
   // refused at once meanwhile, as before.
   @Test
   void proposalsHeldByAnAbortedTransferAreProposedByTheLeader() {
-    Network net = Network.of(3);
-    net.campaign(1);
-    net.cut(1, 3);
+    Network net = transferStuckWithAForwardedProposal();
     TestNode n1 = net.node(1);
-    n1.raw.transferLeader(3);
-    net.settle();
-    net.node(2).raw.propose(bytes("held"));
-    net.settle();
     assertThat(net.node(2).appliedData()).isEmpty();
     assertThatThrownBy(() -> n1.raw.propose(bytes("local")))
         .isInstanceOf(ProposalDroppedException.class);
@@ -231,14 +225,8 @@ class LeadershipTransferTest {
   // Held proposals with no leader to take them within an election timeout are dropped, not kept.
   @Test
   void heldProposalsAreDroppedAfterAnElectionTimeoutWithoutALeader() {
-    Network net = Network.of(3);
-    net.campaign(1);
-    net.cut(1, 3);
+    Network net = transferStuckWithAForwardedProposal();
     TestNode n1 = net.node(1);
-    n1.raw.transferLeader(3);
-    net.settle();
-    net.node(2).raw.propose(bytes("held"));
-    net.settle();
     assertThat(n1.raw.holdsForwardedProposals()).isTrue();
     // Node 1 learns of a higher term from a node it cannot follow yet: follower, no leader.
     n1.raw.step(
@@ -256,5 +244,17 @@ class LeadershipTransferTest {
       n1.raw.tick();
     }
     assertThat(n1.raw.holdsForwardedProposals()).isFalse();
+  }
+
+  /** Leader 1 transfers to 3, which it cannot reach; follower 2 then forwards "held" to it. */
+  private static Network transferStuckWithAForwardedProposal() {
+    Network net = Network.of(3);
+    net.campaign(1);
+    net.cut(1, 3);
+    net.node(1).raw.transferLeader(3);
+    net.settle();
+    net.node(2).raw.propose(bytes("held"));
+    net.settle();
+    return net;
   }
 }

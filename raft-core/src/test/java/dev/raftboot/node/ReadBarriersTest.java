@@ -17,15 +17,7 @@ class ReadBarriersTest {
 
   @Test
   void barriersOfOnePassShareOneReadIndexPerKind() {
-    RawNode raw =
-        new RawNode(
-            RaftConfig.builder().id(1).electionTick(10).heartbeatTick(1).checkQuorum(true).build(),
-            new MemoryLogStorage(ConfState.newBuilder().addVoters(1).build()));
-    raw.campaign();
-    while (raw.hasReady()) {
-      Ready rd = raw.ready();
-      raw.advance(rd);
-    }
+    RawNode raw = singleVoterLeader();
     ReadBarriers reads = new ReadBarriers("g", 1);
     List<CompletableFuture<Void>> barriers = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
