@@ -416,7 +416,7 @@ public final class RaftGroup implements AutoCloseable {
           if (!closed) {
             // Handle what is pending first: a new group learns its members from the committed
             // bootstrap entries of its first Ready, and cannot campaign before.
-            flush();
+            flushAll();
             raw.campaign();
             requestFlush();
           }
@@ -571,14 +571,27 @@ public final class RaftGroup implements AutoCloseable {
     }
     batch.proposeTo(raw, proposals);
     reads.issue(raw);
-    while (raw.hasReady()) {
+    if (raw.hasReady()) {
       readies.handle(raw.ready());
     }
-    // Published once per pass, not per Ready: copying the leader's progress map is the costly
-    // part, and readers only need a recent view.
     status = raw.status();
-    // A snapshot image still staged was refused by the consensus module (stale, or a newer one).
-    snapshots.discardRefused();
+    if (raw.hasReady()) {
+      // One Ready per pass: the next one waits behind the events that queued during this one's
+      // sync (answers from followers, proposals), so it carries them all, rather than going out
+      // at once with only what this Ready's advance produced.
+      requestFlush();
+    } else {
+      // A snapshot image still staged was refused by the consensus module (stale, or a newer
+      // one); only now, when no Ready that may install it is left.
+      snapshots.discardRefused();
+    }
+  }
+
+  /** Handles every Ready there is now (before a campaign, which needs the configuration). */
+  private void flushAll() {
+    do {
+      flush();
+    } while (!closed && raw.hasReady());
   }
 
   /** The configuration as of the last Ready handled (for snapshots made for a follower). */
