@@ -278,12 +278,9 @@ public final class RaftGroup implements AutoCloseable {
             stats.proposalsFailed.increment();
           }
         });
-    loop.execute(
+    onLoopUnlessClosed(
+        f,
         () -> {
-          if (closed) {
-            f.completeExceptionally(new GroupClosedException(name()));
-            return;
-          }
           proposals.put(id, f);
           batch.add(id, data, f);
           requestFlush();
@@ -314,12 +311,9 @@ public final class RaftGroup implements AutoCloseable {
   private CompletableFuture<Void> readBarrier(boolean lease) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     long id = nextId.incrementAndGet();
-    loop.execute(
+    onLoopUnlessClosed(
+        f,
         () -> {
-          if (closed) {
-            f.completeExceptionally(new GroupClosedException(name()));
-            return;
-          }
           reads.request(lease, f);
           requestFlush();
         });
@@ -345,12 +339,9 @@ public final class RaftGroup implements AutoCloseable {
                 nodeId, id, System.currentTimeMillis(), MemberAddresses.encode(addresses))
             .encode();
     ConfChangeV2 cc = change.toBuilder().setContext(ByteString.copyFrom(context)).build();
-    loop.execute(
+    onLoopUnlessClosed(
+        f,
         () -> {
-          if (closed) {
-            f.completeExceptionally(new GroupClosedException(name()));
-            return;
-          }
           if (membership.propose(raw, id, cc, f)) {
             requestFlush();
           }
@@ -607,6 +598,18 @@ public final class RaftGroup implements AutoCloseable {
     if (!closed) {
       snapshots.record(taken);
     }
+  }
+
+  /** Runs {@code task} on the loop, or fails {@code f} there if the group has closed meanwhile. */
+  private void onLoopUnlessClosed(CompletableFuture<?> f, Runnable task) {
+    loop.execute(
+        () -> {
+          if (closed) {
+            f.completeExceptionally(new GroupClosedException(name()));
+          } else {
+            task.run();
+          }
+        });
   }
 
   /** Fails {@code f} unless answered within the proposal timeout; an answer disarms it. */
