@@ -247,7 +247,7 @@ public final class RawNode {
             || commit != prevHardState.getCommit())) {
       return true;
     }
-    return raft.raftLog.hasPendingSnapshot()
+    return raft.raftLog.unstableSnapshot() != null
         || raft.raftLog.hasUnstableEntries()
         || !raft.msgs.isEmpty()
         || !raft.readStates.isEmpty()
@@ -275,6 +275,7 @@ public final class RawNode {
 
     raft.msgs.clear();
     raft.readStates.clear();
+    raft.raftLog.acceptUnstable();
     prevSoftState = soft;
     prevHardState = hs;
     if (!committed.isEmpty()) {
@@ -302,6 +303,18 @@ public final class RawNode {
     }
     rd.snapshot().ifPresent(s -> raft.raftLog.stableSnapTo(s.getMetadata().getIndex()));
     long oldApplied = raft.raftLog.applied();
+    long newApplied = markApplied(rd);
+    raft.onPersisted();
+    if (newApplied > 0) {
+      raft.onApplied(oldApplied, newApplied);
+    }
+  }
+
+  /**
+   * Records the committed entries (or snapshot) of {@code rd} as applied (or handed to the
+   * applier); returns the new applied index, or 0 if it did not move.
+   */
+  private long markApplied(Ready rd) {
     long newApplied = 0;
     if (!rd.committedEntries().isEmpty()) {
       newApplied = rd.committedEntries().get(rd.committedEntries().size() - 1).getIndex();
@@ -312,9 +325,43 @@ public final class RawNode {
     if (newApplied > 0) {
       raft.raftLog.appliedTo(newApplied);
     }
-    raft.onPersisted();
+    return newApplied;
+  }
+
+  /**
+   * Asynchronous storage writes, part one: the application took {@code rd}, hands its committed
+   * entries to the state machine, and writes its entries and hard state in the background (in the
+   * order of the Readies) instead of before calling this. It may take the next Ready at once; each
+   * entry is handed out once. When a write is durable, report it with {@link #onPersisted(long,
+   * long)}; until then this node does not count its own copy of those entries toward a commit.
+   *
+   * <p>Of the Ready's messages only a leader's appends and heartbeats, in a Ready that changes
+   * neither term nor vote, may go out before the write is durable; every other message (a
+   * follower's answers, votes) only after it, in Ready order.
+   *
+   * @throws IllegalArgumentException if {@code rd} carries a snapshot: persist and apply that one
+   *     synchronously, after the writes before it, and call {@link #advance(Ready)}
+   */
+  public void advanceAsync(Ready rd) {
+    if (rd.snapshot().isPresent()) {
+      throw new IllegalArgumentException(
+          "raft " + raft.id + ": a Ready with a snapshot is advanced with advance(), once written");
+    }
+    long oldApplied = raft.raftLog.applied();
+    long newApplied = markApplied(rd);
     if (newApplied > 0) {
       raft.onApplied(oldApplied, newApplied);
+    }
+  }
+
+  /**
+   * Asynchronous storage writes, part two: the entries up to {@code index} (whose entry has {@code
+   * term}) are durable. Ignored when that entry has since been replaced (a newer leader overwrote
+   * it while it was being written); the write of its replacement reports it later.
+   */
+  public void onPersisted(long index, long term) {
+    if (raft.raftLog.stableTo(index, term)) {
+      raft.onPersisted();
     }
   }
 

@@ -124,10 +124,18 @@ public final class RaftLog {
     return 0;
   }
 
-  /** Entries not yet persisted, in a list the caller may keep. */
+  /**
+   * Entries not yet persisted nor handed out for persisting, in a list the caller may keep. Entries
+   * handed out stay unstable (readable here) until {@link #stableTo} reports them written.
+   */
   public List<Entry> unstableEntries() {
-    List<Entry> ents = unstable.entries();
+    List<Entry> ents = unstable.nextEntries();
     return ents.isEmpty() ? List.of() : List.copyOf(ents);
+  }
+
+  /** Marks every unstable entry and snapshot as handed out for persisting (taken in a Ready). */
+  public void acceptUnstable() {
+    unstable.acceptInProgress();
   }
 
   /** Committed entries not yet handed out for applying, bounded by the per-Ready size. */
@@ -154,12 +162,14 @@ public final class RaftLog {
     return unstable.snapshot() != null;
   }
 
+  /** Whether there are unstable entries not yet handed out for persisting. */
   public boolean hasUnstableEntries() {
-    return !unstable.entries().isEmpty();
+    return unstable.hasNextEntries();
   }
 
+  /** The unstable snapshot if it was not yet handed out for persisting, else null. */
   public Snapshot unstableSnapshot() {
-    return unstable.snapshot();
+    return unstable.nextSnapshot();
   }
 
   /** The snapshot to send to a follower that needs entries from before {@code firstIndex}. */

@@ -11,14 +11,21 @@ import java.util.List;
  *
  * <p>{@code entries.get(i)} has index {@code offset + i}. When a snapshot is present, {@code
  * offset} is the snapshot's index + 1.
+ *
+ * <p>Entries from {@code offset} up to {@code offsetInProgress} were handed out in a Ready and are
+ * being written; the rest have not been handed out yet (asynchronous storage writes let a node take
+ * the next Ready before the last one's write is done, and must not write an entry twice).
  */
 final class Unstable {
   private Snapshot snapshot;
+  private boolean snapshotInProgress;
   private ArrayList<Entry> entries = new ArrayList<>();
   private long offset;
+  private long offsetInProgress;
 
   Unstable(long offset) {
     this.offset = offset;
+    this.offsetInProgress = offset;
   }
 
   long offset() {
@@ -31,6 +38,31 @@ final class Unstable {
 
   List<Entry> entries() {
     return entries;
+  }
+
+  /** The entries not yet handed out for writing. */
+  List<Entry> nextEntries() {
+    int inProgress = (int) (offsetInProgress - offset);
+    return inProgress >= entries.size() ? List.of() : entries.subList(inProgress, entries.size());
+  }
+
+  boolean hasNextEntries() {
+    return offsetInProgress - offset < entries.size();
+  }
+
+  /** The snapshot, if it was not handed out for writing yet. */
+  Snapshot nextSnapshot() {
+    return snapshotInProgress ? null : snapshot;
+  }
+
+  /** Everything held now was handed out for writing (in a Ready). */
+  void acceptInProgress() {
+    if (!entries.isEmpty()) {
+      offsetInProgress = offset + entries.size();
+    }
+    if (snapshot != null) {
+      snapshotInProgress = true;
+    }
   }
 
   /** The first index known only from an unstable snapshot, or 0 when there is none. */
@@ -80,19 +112,23 @@ final class Unstable {
       entries = new ArrayList<>(entries.subList(n, entries.size()));
     }
     offset = index + 1;
+    offsetInProgress = Math.max(offsetInProgress, offset);
     return true;
   }
 
   void stableSnapTo(long index) {
     if (snapshot != null && snapshot.getMetadata().getIndex() == index) {
       snapshot = null;
+      snapshotInProgress = false;
     }
   }
 
   void restore(Snapshot snap) {
     offset = snap.getMetadata().getIndex() + 1;
+    offsetInProgress = offset;
     entries = new ArrayList<>();
     snapshot = snap;
+    snapshotInProgress = false;
   }
 
   void truncateAndAppend(List<Entry> ents) {
@@ -103,11 +139,14 @@ final class Unstable {
       // The new entries replace everything unstable (and possibly part of stable storage,
       // which the application overwrites when it persists them).
       offset = after;
+      offsetInProgress = offset;
       entries = new ArrayList<>(ents);
     } else {
       ArrayList<Entry> kept = new ArrayList<>(entries.subList(0, (int) (after - offset)));
       kept.addAll(ents);
       entries = kept;
+      // Replaced entries that were being written are written again, in their new version.
+      offsetInProgress = Math.min(offsetInProgress, after);
     }
   }
 
