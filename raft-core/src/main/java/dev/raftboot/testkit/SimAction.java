@@ -38,5 +38,10 @@ public enum SimAction {
   /** The leader is asked to transfer leadership to a random voter. */
   TRANSFER,
   /** A node snapshots its state machine and compacts its log. */
-  COMPACT
+  COMPACT,
+  /**
+   * With asynchronous storage writes: a node's oldest write in progress becomes durable; the
+   * messages that waited for it go out.
+   */
+  PERSIST
 }

@@ -4,11 +4,17 @@ import com.google.protobuf.ByteString;
 import dev.raftboot.core.MemoryLogStorage;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
+import dev.raftboot.core.StateRole;
 import dev.raftboot.proto.ConfState;
+import dev.raftboot.proto.Entry;
+import dev.raftboot.proto.HardState;
+import dev.raftboot.proto.Message;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One simulated server: durable storage that survives crashes, and the volatile rest (the RawNode,
@@ -37,6 +43,18 @@ final class SimNode<I> {
   final Map<ByteString, Waiting<I>> waitingReads = new LinkedHashMap<>();
   final List<ConfirmedRead<I>> confirmedReads = new ArrayList<>();
 
+  /**
+   * A Ready's write in progress (asynchronous storage writes): what reaches storage when it is
+   * done, and the messages that wait for it.
+   */
+  record PendingWrite(List<Entry> entries, Optional<HardState> hardState, List<Message> messages) {}
+
+  /** Writes in progress, oldest first; lost in a crash. */
+  final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+
+  /** The role as of the last Ready taken (a restarted node starts as a follower). */
+  StateRole readyRole = StateRole.FOLLOWER;
+
   SimNode(long id, RaftConfig config, MemoryLogStorage storage) {
     this.id = id;
     this.config = config;
@@ -55,6 +73,12 @@ final class SimNode<I> {
       all.add(r.op());
     }
     return all;
+  }
+
+  /** Forgets what a crash loses besides the waiting clients: writes in progress, the role. */
+  void clearVolatile() {
+    pendingWrites.clear();
+    readyRole = StateRole.FOLLOWER;
   }
 
   void clearWaiting() {

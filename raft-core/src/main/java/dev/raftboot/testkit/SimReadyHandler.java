@@ -4,12 +4,16 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.raftboot.core.ReadState;
 import dev.raftboot.core.Ready;
+import dev.raftboot.core.StateRole;
 import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.Entry;
 import dev.raftboot.proto.EntryType;
+import dev.raftboot.proto.HardState;
 import dev.raftboot.proto.Snapshot;
 import java.io.ByteArrayInputStream;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -25,6 +29,7 @@ final class SimReadyHandler<I, O> {
   private final ClientHistory<I, O> clients;
   private final Consumer<String> trace;
   private final Consumer<String> check;
+  private final boolean asyncWrites;
   private final Set<Long> confChangeIndexes = new HashSet<>();
   private int snapshotsInstalled;
 
@@ -38,13 +43,15 @@ final class SimReadyHandler<I, O> {
       SimNetwork network,
       ClientHistory<I, O> clients,
       Consumer<String> trace,
-      Consumer<String> check) {
+      Consumer<String> check,
+      boolean asyncWrites) {
     this.workload = workload;
     this.checker = checker;
     this.network = network;
     this.clients = clients;
     this.trace = trace;
     this.check = check;
+    this.asyncWrites = asyncWrites;
   }
 
   int snapshotsInstalled() {
@@ -59,21 +66,90 @@ final class SimReadyHandler<I, O> {
   void process(SimNode<I> n) {
     Ready rd = n.raw.ready();
     trace.accept("ready " + n.id + " " + TraceFormat.ready(rd));
+    rd.softState().ifPresent(soft -> n.readyRole = soft.role());
+    if (asyncWrites && rd.snapshot().isEmpty()) {
+      processAsync(n, rd);
+      return;
+    }
+    // A snapshot is written after the writes before it, synchronously.
+    while (!n.pendingWrites.isEmpty()) {
+      persistOldest(n);
+    }
     // 1. Persist.
     rd.snapshot().ifPresent(n.storage::applySnapshot);
-    n.storage.append(rd.entries());
-    check.accept(checker.onPersistEntries(n.id, rd.entries()));
-    rd.hardState()
-        .ifPresent(
-            hs -> {
-              n.storage.setHardState(hs);
-              check.accept(checker.onPersistHardState(n.id, hs));
-              recordCommitted(n, hs.getCommit());
-            });
+    write(n, rd.entries(), rd.hardState());
     // 2. Send.
     network.sendAll(rd.messages());
     // 3. Apply.
     rd.snapshot().ifPresent(s -> installSnapshot(n, s));
+    applyAndServe(n, rd);
+    n.raw.advance(rd);
+    check.accept(checker.checkLeaderCompleteness(n.raw.status(), n.storage));
+  }
+
+  /**
+   * Asynchronous storage writes: the write is queued; a leader's messages go out at once unless the
+   * Ready changes term or vote, every other message waits for the write; committed entries are
+   * applied now (they are durable on a quorum already).
+   */
+  private void processAsync(SimNode<I> n, Ready rd) {
+    HardState durable = n.storage.hardState();
+    // Never a term or vote not yet durable, including one a write still in progress carries.
+    boolean sendFirst =
+        n.readyRole == StateRole.LEADER
+            && sameTermAndVote(rd.hardState(), durable)
+            && n.pendingWrites.stream().allMatch(w -> sameTermAndVote(w.hardState(), durable));
+    if (sendFirst) {
+      network.sendAll(rd.messages());
+    }
+    n.pendingWrites.add(
+        new SimNode.PendingWrite(
+            rd.entries(), rd.hardState(), sendFirst ? List.of() : rd.messages()));
+    applyAndServe(n, rd);
+    n.raw.advanceAsync(rd);
+  }
+
+  private static boolean sameTermAndVote(Optional<HardState> hs, HardState durable) {
+    return hs.map(h -> h.getTerm() == durable.getTerm() && h.getVote() == durable.getVote())
+        .orElse(true);
+  }
+
+  /** Whether {@code n} has writes in progress. */
+  boolean hasPendingWrites(SimNode<I> n) {
+    return !n.pendingWrites.isEmpty();
+  }
+
+  /** Makes {@code n}'s oldest write in progress durable, sends what waited for it, reports it. */
+  void persistOldest(SimNode<I> n) {
+    SimNode.PendingWrite w = n.pendingWrites.poll();
+    if (w == null) {
+      return;
+    }
+    trace.accept("persist " + n.id + " " + w.entries().size() + " entries");
+    write(n, w.entries(), w.hardState());
+    network.sendAll(w.messages());
+    if (!w.entries().isEmpty()) {
+      Entry last = w.entries().get(w.entries().size() - 1);
+      n.raw.onPersisted(last.getIndex(), last.getTerm());
+    }
+    if (n.pendingWrites.isEmpty()) {
+      // The check reads the leader's log from its storage, which lags while writes are pending.
+      check.accept(checker.checkLeaderCompleteness(n.raw.status(), n.storage));
+    }
+  }
+
+  private void write(SimNode<I> n, List<Entry> entries, Optional<HardState> hardState) {
+    n.storage.append(entries);
+    check.accept(checker.onPersistEntries(n.id, entries));
+    hardState.ifPresent(
+        hs -> {
+          n.storage.setHardState(hs);
+          check.accept(checker.onPersistHardState(n.id, hs));
+          recordCommitted(n, hs.getCommit());
+        });
+  }
+
+  private void applyAndServe(SimNode<I> n, Ready rd) {
     for (Entry e : rd.committedEntries()) {
       check.accept(checker.onApply(n.id, e));
       apply(n, e);
@@ -85,8 +161,6 @@ final class SimReadyHandler<I, O> {
       }
     }
     serveReads(n);
-    n.raw.advance(rd);
-    check.accept(checker.checkLeaderCompleteness(n.raw.status(), n.storage));
   }
 
   private void recordCommitted(SimNode<I> n, long commit) {

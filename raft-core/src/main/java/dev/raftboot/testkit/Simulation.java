@@ -69,7 +69,8 @@ public final class Simulation<I, O> {
             network,
             clients,
             line -> trace.add(step + ": " + line),
-            this::check);
+            this::check,
+            options.asyncStorageWrites());
     ConfState.Builder cs = ConfState.newBuilder();
     for (long id = 1; id <= options.voters(); id++) {
       cs.addVoters(id);
@@ -187,6 +188,17 @@ public final class Simulation<I, O> {
         }
         if (!ready.isEmpty()) {
           this.ready.process(ready.get(random.nextInt(ready.size())));
+        }
+      }
+      case PERSIST -> {
+        List<SimNode<I>> writing = new ArrayList<>();
+        for (SimNode<I> n : nodes.values()) {
+          if (n.up() && ready.hasPendingWrites(n)) {
+            writing.add(n);
+          }
+        }
+        if (!writing.isEmpty()) {
+          ready.persistOldest(writing.get(random.nextInt(writing.size())));
         }
       }
       case CRASH -> randomUpNode().ifPresent(this::crash);
@@ -316,6 +328,7 @@ public final class Simulation<I, O> {
     crashes++;
     n.allWaiting().forEach(clients::giveUp);
     n.clearWaiting();
+    n.clearVolatile();
     n.raw = null;
     n.stateMachine = null;
   }
@@ -376,6 +389,12 @@ public final class Simulation<I, O> {
   private void compact(SimNode<I> n) {
     long applied = n.appliedIndex;
     if (applied <= n.storage.snapshot(0).getMetadata().getIndex()) {
+      return;
+    }
+    if (applied > n.storage.lastIndex() || applied > n.storage.hardState().getCommit()) {
+      // Asynchronous writes: entries applied ahead of the local write that stores them or their
+      // commit index (they are durable on a quorum). A snapshot waits for that write, or a
+      // restart would find its stored commit index behind its snapshot.
       return;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -467,6 +486,10 @@ public final class Simulation<I, O> {
       for (SimNode<I> n : nodes.values()) {
         if (n.up() && n.raw.hasReady()) {
           ready.process(n);
+          busy = true;
+        }
+        while (n.up() && ready.hasPendingWrites(n)) {
+          ready.persistOldest(n);
           busy = true;
         }
       }

@@ -20,6 +20,10 @@ import dev.raftboot.core.RaftConfig;
  * @param clients concurrent clients; each has at most one operation outstanding, as in Jepsen,
  *     which keeps the history's concurrency (and the checker's search) bounded
  * @param clientTimeoutSteps steps after which a client gives up on an operation and moves on
+ * @param asyncStorageWrites nodes write their Readies in the background ({@link
+ *     dev.raftboot.core.RawNode#advanceAsync}): a write becomes durable only at a later {@link
+ *     SimAction#PERSIST} step (weight 15 unless set), and a crash loses the writes still in
+ *     progress
  */
 public record SimulationOptions(
     long seed,
@@ -33,7 +37,8 @@ public record SimulationOptions(
     boolean checkLinearizability,
     int fullCheckInterval,
     int clients,
-    int clientTimeoutSteps) {
+    int clientTimeoutSteps,
+    boolean asyncStorageWrites) {
 
   public SimulationOptions {
     if (voters < 1) {
@@ -63,7 +68,8 @@ public record SimulationOptions(
         .checkLinearizability(checkLinearizability)
         .fullCheckInterval(fullCheckInterval)
         .clients(clients)
-        .clientTimeoutSteps(clientTimeoutSteps);
+        .clientTimeoutSteps(clientTimeoutSteps)
+        .asyncStorageWrites(asyncStorageWrites);
   }
 
   /** Builds {@link SimulationOptions}. */
@@ -81,6 +87,7 @@ public record SimulationOptions(
     private int fullCheckInterval = 25;
     private int clients = 5;
     private int clientTimeoutSteps = 150;
+    private boolean asyncStorageWrites;
 
     private Builder(long seed) {
       this.seed = seed;
@@ -141,7 +148,16 @@ public record SimulationOptions(
       return this;
     }
 
+    public Builder asyncStorageWrites(boolean asyncStorageWrites) {
+      this.asyncStorageWrites = asyncStorageWrites;
+      return this;
+    }
+
     public SimulationOptions build() {
+      ActionWeights effective = weights;
+      if (asyncStorageWrites && weights.weight(SimAction.PERSIST) == 0) {
+        effective = weights.with(SimAction.PERSIST, 15);
+      }
       return new SimulationOptions(
           seed,
           voters,
@@ -149,12 +165,13 @@ public record SimulationOptions(
           Math.min(minVoters, voters),
           steps,
           livenessTicks,
-          weights,
+          effective,
           raftConfig,
           checkLinearizability,
           fullCheckInterval,
           clients,
-          clientTimeoutSteps);
+          clientTimeoutSteps,
+          asyncStorageWrites);
     }
   }
 }

@@ -50,6 +50,40 @@ class SimulationTest {
   }
 
   /**
+   * The same seeds' scenarios with asynchronous storage writes ({@code RawNode.advanceAsync}): a
+   * Ready's write completes at a later random step, a crash loses the writes in progress, and a
+   * leader's appends go out before its own write. {@code raft.sim.asyncSeeds} (default 1000).
+   */
+  @Test
+  void asynchronousStorageWritesKeepEveryInvariantAndStayLinearizable() {
+    int seeds = Integer.getInteger("raft.sim.asyncSeeds", 1000);
+    System.out.println("async-writes simulation: " + seeds + " seeds from base seed " + BASE_SEED);
+    long commits = 0;
+    long ops = 0;
+    long crashes = 0;
+    for (int i = 0; i < seeds; i++) {
+      long seed = BASE_SEED + i;
+      SimulationOptions options =
+          SimulationScenarios.forSeed(seed, STEPS).toBuilder().asyncStorageWrites(true).build();
+      try {
+        SimulationResult r = Simulation.run(options, new KvWorkload());
+        commits += r.commitIndex();
+        ops += r.completedOperations();
+        crashes += r.crashes();
+      } catch (SimulationFailure f) {
+        System.out.println("async-writes simulation FAILED: seed " + seed);
+        throw f;
+      }
+    }
+    System.out.printf(
+        "async-writes simulation: %d commits, %d completed operations, %d crashes%n",
+        commits, ops, crashes);
+    assertThat(commits).isPositive();
+    assertThat(ops).isPositive();
+    assertThat(crashes).isPositive();
+  }
+
+  /**
    * The deep run, for {@code -Pslow}: {@code raft.sim.deepSeeds} (default 50,000) seeds after the
    * ones the default run covers, three times as many steps each.
    */
