@@ -385,7 +385,7 @@ final class Raft {
   ConfState switchToConfig(ProgressTracker next) {
     this.prs = next;
     log.info("raft {} switched to configuration {}", id, prs.config());
-    ConfState cs = prs.config().toConfState();
+    ConfState cs = prs.confState();
     PeerProgress self = prs.get(id);
     isLearner = self != null && self.isLearner();
     if ((self == null || isLearner) && state == StateRole.LEADER) {

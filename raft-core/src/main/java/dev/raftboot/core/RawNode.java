@@ -385,7 +385,7 @@ public final class RawNode {
         raft.state,
         raft.lead,
         progress,
-        raft.prs.config().toConfState(),
+        raft.prs.confState(),
         raft.raftLog.lastIndex(),
         raft.leadTransferee);
   }

@@ -1,6 +1,7 @@
 package dev.raftboot.core.tracker;
 
 import dev.raftboot.core.quorum.VoteResult;
+import dev.raftboot.proto.ConfState;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -14,6 +15,8 @@ public final class ProgressTracker {
   private final int maxInflight;
   private final long maxInflightBytes;
   private TrackerConfig config = TrackerConfig.empty();
+  // Built once per configuration: status() asks for it on every loop pass of a runtime.
+  private ConfState confState = config.toConfState();
   private NavigableMap<Long, PeerProgress> progress = new TreeMap<>();
   private final Map<Long, Boolean> votes = new HashMap<>();
 
@@ -24,6 +27,11 @@ public final class ProgressTracker {
 
   public TrackerConfig config() {
     return config;
+  }
+
+  /** The configuration as a {@link ConfState}. */
+  public ConfState confState() {
+    return confState;
   }
 
   public NavigableMap<Long, PeerProgress> progress() {
@@ -37,6 +45,7 @@ public final class ProgressTracker {
   /** Installs a configuration and the progress map that goes with it (from confchange). */
   public void apply(TrackerConfig newConfig, NavigableMap<Long, PeerProgress> newProgress) {
     this.config = newConfig;
+    this.confState = newConfig.toConfState();
     this.progress = newProgress;
   }
 
