@@ -64,6 +64,7 @@ class AppliesWhileSyncingTest {
       c.groups.get(leader).campaign();
       LocalCluster.await(() -> c.groups.get(leader).isLeader(), "node 1 leads");
       RaftGroup g = c.groups.get(leader);
+      c.awaitFollowersStreaming(leader);
       long before = g.status().lastIndex();
 
       holds.add(appending);

@@ -46,6 +46,7 @@ class LeaderSendsBeforePersistingTest {
       c.restart(leader);
       c.groups.get(leader).campaign();
       LocalCluster.await(() -> c.groups.get(leader).isLeader(), "node 1 leads");
+      c.awaitFollowersStreaming(leader);
       RaftGroup g = c.groups.get(leader);
       long before = g.status().lastIndex();
 

@@ -1,5 +1,6 @@
 package dev.raftboot.node;
 
+import dev.raftboot.core.ProgressState;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.StateRole;
 import dev.raftboot.proto.ConfState;
@@ -156,6 +157,24 @@ final class LocalCluster implements AutoCloseable {
         },
         what);
     return found[0];
+  }
+
+  /**
+   * Waits until {@code leader} streams to every follower (REPLICATE, caught up). A test that then
+   * holds the leader's loop needs it: a follower still probing gets no append until its answer is
+   * stepped, which the hold blocks.
+   */
+  void awaitFollowersStreaming(long leader) {
+    RaftGroup g = groups.get(leader);
+    await(
+        () ->
+            g.status().progress().entrySet().stream()
+                .filter(e -> e.getKey() != leader)
+                .allMatch(
+                    e ->
+                        e.getValue().state() == ProgressState.REPLICATE
+                            && e.getValue().match() == g.status().lastIndex()),
+        "node " + leader + " streams to every follower");
   }
 
   long someFollower(long leader) {
