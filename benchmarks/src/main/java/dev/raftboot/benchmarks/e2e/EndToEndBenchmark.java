@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The end-to-end benchmark: three {@link BenchNode}s on loopback, each in its own JVM with its own
@@ -67,6 +69,27 @@ public final class EndToEndBenchmark {
     return options.getOrDefault(name, fallback);
   }
 
+  /** Deletes the nodes' data under {@code dir}, keeping their logs ({@code node-ID.log}). */
+  private static void deleteData(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        // Only the nodes' own logs: RocksDB's write-ahead logs are *.log files too.
+        boolean isLog =
+            dir.equals(p.getParent()) && p.getFileName().toString().matches("node-\\d+\\.log");
+        boolean keptDir = Files.isDirectory(p) && !isEmpty(p);
+        if (!isLog && !keptDir) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static boolean isEmpty(Path directory) throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.findAny().isEmpty();
+    }
+  }
+
   private int intOption(String name, String fallback) {
     return Integer.parseInt(option(name, fallback));
   }
@@ -74,14 +97,27 @@ public final class EndToEndBenchmark {
   private void measure() throws Exception {
     Set<String> scenarios =
         Set.of(option("scenarios", "writes,latency,reads,crash,shutdown").split(","));
+    boolean ownDir = !options.containsKey("dir");
     Path dir =
-        options.containsKey("dir")
-            ? Files.createDirectories(Path.of(options.get("dir")))
-            : Files.createTempDirectory("raft-e2e-bench");
-    List<String> jvm = Arrays.asList(option("jvm", "-Xms512m -Xmx1g").trim().split("\\s+"));
+        ownDir
+            ? Files.createTempDirectory("raft-e2e-bench")
+            : Files.createDirectories(Path.of(options.get("dir")));
     System.out.printf(
         "3 nodes, data under %s, tick %d ms x %d election ticks (election timeout %d ms), %s%n",
         dir, timing.tickMs(), timing.electionTicks(), timing.electionTimeoutMs(), loadAverage());
+    try {
+      measureIn(dir, scenarios);
+    } finally {
+      // Each run leaves hundreds of megabytes of raft logs (46 runs filled this VM's disk): in a
+      // temporary directory only the nodes' own logs stay.
+      if (ownDir) {
+        deleteData(dir);
+      }
+    }
+  }
+
+  private void measureIn(Path dir, Set<String> scenarios) throws Exception {
+    List<String> jvm = Arrays.asList(option("jvm", "-Xms512m -Xmx1g").trim().split("\\s+"));
     try (BenchCluster cluster = new BenchCluster(dir, 3, timing, jvm)) {
       cluster.start();
       double warmup = Double.parseDouble(option("warmup", "90"));
