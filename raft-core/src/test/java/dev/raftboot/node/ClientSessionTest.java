@@ -146,6 +146,10 @@ class ClientSessionTest {
       assertThat(fresh.appliesHere())
           .as("restored from a snapshot, not replayed from the start")
           .isLessThan(27);
+      // It may catch up from its own snapshot and log before it hears from the leader; a proposal
+      // there before then is refused (no leader to forward to), which is not what this tests.
+      LocalCluster.await(
+          () -> restarted.status().leaderId() == leader, "the restarted node to know the leader");
 
       // The restarted node answers from its restored table: the String survived, the Opaque not.
       assertThat(get(restarted.propose(CountingStateMachine.command("a"), plain))).isEqualTo("a#1");
