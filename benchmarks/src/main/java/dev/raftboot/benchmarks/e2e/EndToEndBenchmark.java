@@ -1,17 +1,16 @@
 package dev.raftboot.benchmarks.e2e;
 
+import dev.raftboot.benchmarks.BenchDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The end-to-end benchmark: three {@link BenchNode}s on loopback, each in its own JVM with its own
@@ -69,27 +68,6 @@ public final class EndToEndBenchmark {
     return options.getOrDefault(name, fallback);
   }
 
-  /** Deletes the nodes' data under {@code dir}, keeping their logs ({@code node-ID.log}). */
-  private static void deleteData(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        // Only the nodes' own logs: RocksDB's write-ahead logs are *.log files too.
-        boolean isLog =
-            dir.equals(p.getParent()) && p.getFileName().toString().matches("node-\\d+\\.log");
-        boolean keptDir = Files.isDirectory(p) && !isEmpty(p);
-        if (!isLog && !keptDir) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
-  }
-
-  private static boolean isEmpty(Path directory) throws IOException {
-    try (Stream<Path> entries = Files.list(directory)) {
-      return entries.findAny().isEmpty();
-    }
-  }
-
   private int intOption(String name, String fallback) {
     return Integer.parseInt(option(name, fallback));
   }
@@ -111,7 +89,11 @@ public final class EndToEndBenchmark {
       // Each run leaves hundreds of megabytes of raft logs (46 runs filled this VM's disk): in a
       // temporary directory only the nodes' own logs stay.
       if (ownDir) {
-        deleteData(dir);
+        // Only the nodes' own logs: RocksDB's write-ahead logs are *.log files too.
+        BenchDirs.deleteExcept(
+            dir,
+            p ->
+                dir.equals(p.getParent()) && p.getFileName().toString().matches("node-\\d+\\.log"));
       }
     }
   }
