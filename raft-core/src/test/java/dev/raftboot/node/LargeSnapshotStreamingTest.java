@@ -126,6 +126,8 @@ class LargeSnapshotStreamingTest {
                   "-Xmx64m",
                   "-XX:+UseSerialGC",
                   "-XX:+ExitOnOutOfMemoryError",
+                  // RocksDB's native library is extracted there; not left behind in /tmp if killed
+                  "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("n3-tmp")),
                   "-cp",
                   System.getProperty("java.class.path"),
                   SnapshotFollowerMain.class.getName(),

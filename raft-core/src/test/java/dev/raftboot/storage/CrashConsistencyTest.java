@@ -91,6 +91,9 @@ class CrashConsistencyTest {
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
                 "-Xmx256m",
+                // RocksDB extracts its native library (15 MB) into the temp dir and deletes it
+                // at exit, which a killed JVM never reaches: keep it in the test's own dir.
+                "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("child-tmp")),
                 "-cp",
                 System.getProperty("java.class.path"),
                 CrashWriterMain.class.getName(),

@@ -40,7 +40,8 @@ final class BenchCluster implements AutoCloseable {
               "--tick-ms", Long.toString(timing.tickMs()),
               "--election-ticks", Integer.toString(timing.electionTicks()),
               "--heartbeat-ticks", Integer.toString(timing.heartbeatTicks()));
-      nodes.add(new NodeProcess(id, ports[i], args, dir.resolve("node-" + id + ".log")));
+      Path tmpDir = Files.createDirectories(dir.resolve("node-" + id + "-tmp"));
+      nodes.add(new NodeProcess(id, ports[i], args, dir.resolve("node-" + id + ".log"), tmpDir));
     }
   }
 

@@ -25,16 +25,18 @@ final class NodeProcess {
   private final int port;
   private final List<String> nodeArgs;
   private final Path logFile;
+  private final Path tmpDir;
   private Process process;
   private Writer stdin;
   private BlockingQueue<String> replies;
   private int echoPort;
 
-  NodeProcess(long id, int port, List<String> nodeArgs, Path logFile) {
+  NodeProcess(long id, int port, List<String> nodeArgs, Path logFile, Path tmpDir) {
     this.id = id;
     this.port = port;
     this.nodeArgs = nodeArgs;
     this.logFile = logFile;
+    this.tmpDir = tmpDir;
   }
 
   long id() {
@@ -59,6 +61,9 @@ final class NodeProcess {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // "{id}" in an option becomes this node's id: -XX:StartFlightRecording=filename=node-{id}.jfr
     jvmOptions.forEach(o -> command.add(o.replace("{id}", Long.toString(id))));
+    // RocksDB extracts its native library (15 MB) into the temp dir and deletes it at exit, which
+    // a killed node never reaches: keep it in the benchmark's directory, deleted with the data.
+    command.add("-Djava.io.tmpdir=" + tmpDir);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(BenchNode.class.getName());

@@ -73,7 +73,7 @@ final class NodeProcess {
       throw new IllegalStateException("node " + id + " is running");
     }
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(dir.resolve("tmp"));
       Files.writeString(
           log(),
           "---- start " + Instant.now() + " ----\n",
@@ -83,7 +83,8 @@ final class NodeProcess {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    handle = environment.launch(id, SampleJar.get().command(arguments), dir, log());
+    handle =
+        environment.launch(id, SampleJar.get().command(dir.resolve("tmp"), arguments), dir, log());
     paused = false;
   }
 

@@ -125,10 +125,15 @@ final class SampleJar {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** The command that starts a node with these application arguments. */
-  List<String> command(List<String> arguments) {
+  /**
+   * The command that starts a node with these application arguments. Its temp dir is {@code
+   * tmpDir}: RocksDB extracts its native library (15 MB) there and deletes it at exit, which a
+   * killed node never reaches.
+   */
+  List<String> command(Path tmpDir, List<String> arguments) {
     List<String> command = new ArrayList<>(List.of(java()));
     command.addAll(JVM_OPTIONS);
+    command.add("-Djava.io.tmpdir=" + tmpDir);
     if (archive != null) {
       command.add("-XX:SharedArchiveFile=" + archive);
       // A stale or mismatched archive must never stop a node from starting.
