@@ -81,6 +81,7 @@ final class SampleJar {
           List.of(
               "-XX:ArchiveClassesAtExit=" + archive,
               "-Dspring.context.exit=onRefresh",
+              "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("training-tmp")),
               "-jar",
               extracted.toString(),
               "--server.port=0",
