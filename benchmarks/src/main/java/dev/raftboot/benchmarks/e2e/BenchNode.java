@@ -140,10 +140,13 @@ public final class BenchNode {
                 + " applied="
                 + group.appliedIndex());
       }
-      case "load" -> {
+      case "load", "aload" -> {
         long syncsBefore = server.writeCoordinator().syncs();
         String result =
-            ClosedLoopLoad.run(clients(words), seconds(words), () -> group.propose(command()));
+            words[0].equals("load")
+                ? ClosedLoopLoad.run(clients(words), seconds(words), () -> group.propose(command()))
+                : AsyncClosedLoopLoad.run(
+                    clients(words), seconds(words), () -> group.propose(command()));
         // Group commit at work: how many synced RocksDB writes this node made meanwhile.
         reply(result + " syncs=" + (server.writeCoordinator().syncs() - syncsBefore));
       }

@@ -109,7 +109,10 @@ public final class EndToEndBenchmark {
         new WarmUp(cluster, warmup).run();
         System.out.printf("-- run %d of %d, %s%n", run, runs, loadAverage());
         if (scenarios.contains("writes")) {
-          writes(cluster);
+          writes(cluster, "writes", "load");
+        }
+        if (scenarios.contains("async-writes")) {
+          writes(cluster, "async-writes", "aload");
         }
         if (scenarios.contains("latency")) {
           latency(cluster);
@@ -138,13 +141,16 @@ public final class EndToEndBenchmark {
     return NodeProcess.fields(reply);
   }
 
-  private void writes(BenchCluster cluster) throws Exception {
-    int clients = intOption("clients", "64");
+  /**
+   * {@code --clients} closed-loop writers on the leader, then on a follower: {@code load}, a thread
+   * each, or {@code aload}, each issuing its next write from the completion of the last.
+   */
+  private void writes(BenchCluster cluster, String figure, String command) throws Exception {
+    String load = command + " " + intOption("clients", "64") + " " + seconds;
     NodeProcess leader = cluster.leader(ANSWER);
-    figures.add("writes.leader", ask(leader, "load " + clients + " " + seconds), "rate", "p99us");
+    figures.add(figure + ".leader", ask(leader, load), "rate", "p99us");
     NodeProcess follower = cluster.follower(leader);
-    figures.add(
-        "writes.follower", ask(follower, "load " + clients + " " + seconds), "rate", "p99us");
+    figures.add(figure + ".follower", ask(follower, load), "rate", "p99us");
   }
 
   private void latency(BenchCluster cluster) throws Exception {
