@@ -33,6 +33,8 @@ class EndToEndBenchmarkSmokeTest {
 
     assertThat(figures.median("writes.leader.rate")).isPositive();
     assertThat(figures.median("writes.follower.rate")).isPositive();
+    assertThat(figures.median("async-writes.leader.rate")).isPositive();
+    assertThat(figures.median("async-writes.follower.rate")).isPositive();
     assertThat(figures.median("write1.rate")).isPositive();
     assertThat(figures.median("fsync.p50us")).isPositive();
     assertThat(figures.median("rtt.p50us")).isPositive();
