@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * One node of the end-to-end benchmark, in its own JVM: a {@link RaftServer} hosting the group
@@ -142,26 +144,17 @@ public final class BenchNode {
       }
       case "load", "aload" -> {
         long syncsBefore = server.writeCoordinator().syncs();
-        String result =
-            words[0].equals("load")
-                ? ClosedLoopLoad.run(clients(words), seconds(words), () -> group.propose(command()))
-                : AsyncClosedLoopLoad.run(
-                    clients(words), seconds(words), () -> group.propose(command()));
+        String result = load(words, () -> group.propose(command()));
         // Group commit at work: how many synced RocksDB writes this node made meanwhile.
         reply(result + " syncs=" + (server.writeCoordinator().syncs() - syncsBefore));
       }
-      case "read" ->
+      case "read", "aread" ->
           reply(
-              ClosedLoopLoad.run(
-                  clients(words),
-                  seconds(words),
+              load(
+                  words,
                   () -> group.linearizableBarrier().thenApply(ignored -> machine.commands())));
-      case "lease" ->
-          reply(
-              ClosedLoopLoad.run(
-                  clients(words),
-                  seconds(words),
-                  () -> group.leaseBarrier().thenApply(ignored -> machine.commands())));
+      case "lease", "alease" ->
+          reply(load(words, () -> group.leaseBarrier().thenApply(ignored -> machine.commands())));
       case "jit" ->
           reply("compileMs=" + ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
       case "fsync" -> reply(SyncProbe.fsync(dataDir, Integer.parseInt(words[1])));
@@ -189,6 +182,17 @@ public final class BenchNode {
       default -> reply("error unknown command " + words[0]);
     }
     return true;
+  }
+
+  /**
+   * {@code words}: a load command, clients, seconds. A command starting with "a" ({@code aload},
+   * {@code aread}, {@code alease}) runs asynchronous clients, the others a thread per client.
+   */
+  private static String load(String[] words, Supplier<CompletableFuture<?>> operation)
+      throws InterruptedException {
+    return words[0].startsWith("a")
+        ? AsyncClosedLoopLoad.run(clients(words), seconds(words), operation)
+        : ClosedLoopLoad.run(clients(words), seconds(words), operation);
   }
 
   private static int clients(String[] words) {

@@ -40,6 +40,9 @@ class EndToEndBenchmarkSmokeTest {
     assertThat(figures.median("rtt.p50us")).isPositive();
     assertThat(figures.median("reads.leader.rate")).isPositive();
     assertThat(figures.median("reads.follower.rate")).isPositive();
+    assertThat(figures.median("async-reads.leader.rate")).isPositive();
+    assertThat(figures.median("async-reads.lease.leader.rate")).isPositive();
+    assertThat(figures.median("async-reads.follower.rate")).isPositive();
     // -1 would mean no write sent after the kill was ever acknowledged.
     assertThat(figures.median("crash.recoveryMs")).isPositive();
     assertThat(figures.median("shutdown.recoveryMs")).isPositive();
