@@ -2,6 +2,7 @@ package dev.raftboot.node;
 
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The header a runtime puts in front of every command it proposes: which node proposed it and its
@@ -33,6 +34,9 @@ record ProposalEnvelope(
     /** Open a client session whose id is this entry's log index. */
     OPEN_SESSION
   }
+
+  /** By ordinal, once: {@code Kind.values()} copies its array on every call. */
+  private static final List<Kind> KINDS = List.of(Kind.values());
 
   static final byte V1 = 1;
   static final byte V2 = 2;
@@ -90,10 +94,10 @@ record ProposalEnvelope(
     }
     if (version == V2 && data.size() >= V2_HEADER) {
       int kindOrdinal = data.byteAt(1);
-      if (kindOrdinal < 0 || kindOrdinal >= Kind.values().length) {
+      if (kindOrdinal < 0 || kindOrdinal >= KINDS.size()) {
         throw notAnEnvelope(data, "kind " + kindOrdinal);
       }
-      Kind kind = Kind.values()[kindOrdinal];
+      Kind kind = KINDS.get(kindOrdinal);
       int header = V2_HEADER + (kind == Kind.SESSION_COMMAND ? SESSION_FIELDS : 0);
       if (data.size() < header) {
         throw notAnEnvelope(data, "truncated header");

@@ -70,6 +70,7 @@ public final class RaftGroup implements AutoCloseable {
 
   // Loop-only state.
   private final ReadBarriers reads;
+  private final Deadlines deadlines;
   private boolean flushScheduled;
   private boolean closed;
 
@@ -95,6 +96,7 @@ public final class RaftGroup implements AutoCloseable {
     this.loop = new SerialExecutor(pool);
     this.batch = new ProposalBatch(options.name());
     this.reads = new ReadBarriers(options.name(), nodeId);
+    this.deadlines = new Deadlines(options.name(), options.proposalTimeout().toNanos());
     this.membership = new Membership(this, options, timer);
     SnapshotMetadata snap = storage.logStorage().snapshot(0).getMetadata();
     long snapIndex = snap.getIndex();
@@ -152,6 +154,7 @@ public final class RaftGroup implements AutoCloseable {
                       if (!closed) {
                         raw.tick();
                         reads.onTick();
+                        deadlines.expire(System.nanoTime());
                         flush();
                       }
                     }),
@@ -283,9 +286,9 @@ public final class RaftGroup implements AutoCloseable {
         () -> {
           proposals.put(id, f);
           batch.add(id, data, f);
+          deadlines.arm(id, f, () -> proposals.remove(id, f), started);
           requestFlush();
         });
-    timeout(f, () -> proposals.remove(id, f), id);
     return f;
   }
 
@@ -311,13 +314,14 @@ public final class RaftGroup implements AutoCloseable {
   private CompletableFuture<Void> readBarrier(boolean lease) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     long id = nextId.incrementAndGet();
+    long started = System.nanoTime();
     onLoopUnlessClosed(
         f,
         () -> {
           reads.request(lease, f);
+          deadlines.arm(id, f, () -> reads.forget(f), started);
           requestFlush();
         });
-    timeout(f, () -> loop.execute(() -> reads.forget(f)), id);
     return f;
   }
 
@@ -334,6 +338,7 @@ public final class RaftGroup implements AutoCloseable {
       ConfChangeV2 change, Map<Long, PeerAddress> addresses) {
     CompletableFuture<ConfState> f = new CompletableFuture<>();
     long id = nextId.incrementAndGet();
+    long started = System.nanoTime();
     byte[] context =
         ProposalEnvelope.command(
                 nodeId, id, System.currentTimeMillis(), MemberAddresses.encode(addresses))
@@ -342,11 +347,11 @@ public final class RaftGroup implements AutoCloseable {
     onLoopUnlessClosed(
         f,
         () -> {
+          deadlines.arm(id, f, () -> membership.forget(id, f), started);
           if (membership.propose(raw, id, cc, f)) {
             requestFlush();
           }
         });
-    timeout(f, () -> loop.execute(() -> membership.forget(id, f)), id);
     return f;
   }
 
@@ -539,6 +544,7 @@ public final class RaftGroup implements AutoCloseable {
           reads.failAll(e);
           membership.failPending(e);
           applier.failWaiting(e);
+          deadlines.clear();
           snapshots.discardRefused();
           done.complete(null);
         });
@@ -610,21 +616,5 @@ public final class RaftGroup implements AutoCloseable {
             task.run();
           }
         });
-  }
-
-  /** Fails {@code f} unless answered within the proposal timeout; an answer disarms it. */
-  private void timeout(CompletableFuture<?> f, Runnable forget, long id) {
-    long ms = options.proposalTimeout().toMillis();
-    ScheduledFuture<?> expiry =
-        timer.schedule(
-            () -> {
-              if (!f.isDone()) {
-                forget.run();
-                f.completeExceptionally(new ProposalTimeoutException(name(), id, ms));
-              }
-            },
-            ms,
-            TimeUnit.MILLISECONDS);
-    f.whenComplete((result, failure) -> expiry.cancel(false));
   }
 }
