@@ -1,12 +1,12 @@
 package dev.raftboot.node;
 
-import dev.raftboot.core.Progress;
 import dev.raftboot.core.Ready;
 import dev.raftboot.core.SoftState;
 import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
 import dev.raftboot.proto.Entry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -124,23 +124,9 @@ final class LeadershipTracker {
     }
   }
 
-  /** The voter other than {@code self} with the highest match index, or 0 when none is known. */
-  static long mostCaughtUpVoter(Status st, long self) {
-    long best = 0;
-    long bestMatch = -1;
-    for (long voter : st.confState().getVotersList()) {
-      Progress p = st.progress().get(voter);
-      if (voter != self && p != null && p.match() > bestMatch) {
-        best = voter;
-        bestMatch = p.match();
-      }
-    }
-    return best;
-  }
-
   /**
-   * If {@code group} leads, hands leadership to its most caught-up voter and waits (up to {@code
-   * grace}) until it has stepped down and knows the new leader.
+   * If {@code group} leads, hands leadership to a voter ({@link HandOffTarget}) and waits (up to
+   * {@code grace}) until it has stepped down and knows the new leader.
    *
    * @return whether the node is no longer the leader
    */
@@ -149,11 +135,17 @@ final class LeadershipTracker {
     if (st.role() != StateRole.LEADER) {
       return true;
     }
-    long target = mostCaughtUpVoter(st, self);
+    Map<Long, Duration> uptimes = group.peerUptimes();
+    long target = HandOffTarget.choose(st, self, uptimes);
     if (target == 0) {
       return false;
     }
-    log.info("group {}: handing leadership to {}", group.name(), target);
+    log.info(
+        "group {}: handing leadership to {} (match {}, connected for {} ms)",
+        group.name(),
+        target,
+        HandOffTarget.match(st, target),
+        uptimes.getOrDefault(target, Duration.ZERO).toMillis());
     group.transferLeadership(target);
     long deadline = System.nanoTime() + grace.toNanos();
     // Until the new leader is known here, not only until this node stepped down: proposals that

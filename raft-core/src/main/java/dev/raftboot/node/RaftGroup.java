@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,7 @@ public final class RaftGroup implements AutoCloseable {
   // Loop-only state.
   private final ReadBarriers reads;
   private final Deadlines deadlines;
+  private volatile Supplier<Map<Long, Duration>> peerUptimes = Map::of;
   private boolean flushScheduled;
   private boolean closed;
 
@@ -405,6 +407,16 @@ public final class RaftGroup implements AutoCloseable {
     membership.useRegistry(registry);
   }
 
+  /** Where a graceful hand-off learns how long each peer has been connected. */
+  void usePeerUptimes(Supplier<Map<Long, Duration>> uptimes) {
+    this.peerUptimes = uptimes;
+  }
+
+  /** How long the connection to each connected peer has been up; empty when not known. */
+  Map<Long, Duration> peerUptimes() {
+    return peerUptimes.get();
+  }
+
   /** Starts an election now instead of waiting for the election timeout. */
   public void campaign() {
     loop.execute(
@@ -495,10 +507,11 @@ public final class RaftGroup implements AutoCloseable {
   }
 
   /**
-   * Stops the group gracefully: a leader first hands leadership to its most caught-up voter and
-   * waits (up to {@code grace}) until it has stepped down, so the group elects no new leader by
-   * timeout and writes pause only for the hand-off. Proposals still waiting here then get until the
-   * end of {@code grace} to apply. Then {@link #close()}.
+   * Stops the group gracefully: a leader first hands leadership to a caught-up voter (the one
+   * connected longest, see {@link #handOffLeadership}) and waits (up to {@code grace}) until it has
+   * stepped down, so the group elects no new leader by timeout and writes pause only for the
+   * hand-off. Proposals still waiting here then get until the end of {@code grace} to apply. Then
+   * {@link #close()}.
    */
   public void close(Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
@@ -517,9 +530,13 @@ public final class RaftGroup implements AutoCloseable {
   }
 
   /**
-   * If this node leads, hands leadership to its most caught-up voter and waits (up to {@code
-   * grace}) until it has stepped down; the group keeps running as a follower. Used before a
-   * shutdown, while the node can still talk to its peers.
+   * If this node leads, hands leadership to a voter and waits (up to {@code grace}) until it has
+   * stepped down; the group keeps running as a follower. Used before a shutdown, while the node can
+   * still talk to its peers.
+   *
+   * <p>The voter: among those the log streams to (replicating, within a round trip of the leader),
+   * the one whose connection has been up longest, then the most caught up; a node back moments ago
+   * (restarted, or out of a partition) is still cold or catching up and would lengthen the pause.
    *
    * @return whether this node is no longer the leader
    */

@@ -102,6 +102,7 @@ public final class TransportBinding implements TransportListener, MemberRegistry
     groups.put(group.name(), group);
     configurations.put(group.name(), group.status().confState());
     group.useMemberRegistry(this);
+    group.usePeerUptimes(transport::peerUptimes);
     transport.registerGroup(
         group.name(),
         new InboundHandler() {

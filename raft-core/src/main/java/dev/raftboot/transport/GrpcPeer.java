@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,6 +60,10 @@ final class GrpcPeer {
 
   // Guarded by this.
   private State state = State.IDLE;
+
+  /** When the current stream became ready (System.nanoTime), while {@link State#CONNECTED}. */
+  private long connectedSinceNanos;
+
   private Stream current;
   private final Set<String> groupsSinceConnect = new LinkedHashSet<>();
   private boolean reportedDown;
@@ -168,6 +173,7 @@ final class GrpcPeer {
       }
       if (state == State.CONNECTING) {
         state = State.CONNECTED;
+        connectedSinceNanos = System.nanoTime();
         backoff.reset();
         if (reportedDown) {
           log.info("node {}: stream to peer {} at {} is up again", localId, id, address);
@@ -223,6 +229,14 @@ final class GrpcPeer {
       counters.bytesSent.add(batch.getSerializedSize());
       counters.peer(id).bytesSent.add(batch.getSerializedSize());
     }
+  }
+
+  /**
+   * How long the stream to this peer has been up, or null while it is not connected: a peer that
+   * came back moments ago (a restart, a healed partition) has a short uptime.
+   */
+  synchronized Duration uptime(long nowNanos) {
+    return state == State.CONNECTED ? Duration.ofNanos(nowNanos - connectedSinceNanos) : null;
   }
 
   private void streamFailed(Stream stream, Status status) {

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,6 +209,20 @@ public final class GrpcTransport implements Transport {
             MetadataUtils.newAttachHeadersInterceptor(
                 StreamHeaders.of(config.clusterId(), config.nodeId())))
         .build();
+  }
+
+  @Override
+  public Map<Long, Duration> peerUptimes() {
+    long now = System.nanoTime();
+    Map<Long, Duration> uptimes = new HashMap<>();
+    peers.forEach(
+        (id, peer) -> {
+          Duration up = peer.uptime(now);
+          if (up != null) {
+            uptimes.put(id, up);
+          }
+        });
+    return uptimes;
   }
 
   @Override

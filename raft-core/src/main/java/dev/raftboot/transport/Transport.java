@@ -4,6 +4,7 @@ import dev.raftboot.proto.JoinRequest;
 import dev.raftboot.proto.JoinResponse;
 import dev.raftboot.proto.Message;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +82,14 @@ public interface Transport extends AutoCloseable {
 
   /** Traffic counters per peer id (peers that had traffic); empty when not tracked. */
   default Map<Long, PeerTraffic> peerTraffic() {
+    return Map.of();
+  }
+
+  /**
+   * How long the connection to each connected peer has been up; peers not connected are absent.
+   * Empty when the transport does not track connections (then every peer counts as equal).
+   */
+  default Map<Long, Duration> peerUptimes() {
     return Map.of();
   }
 

@@ -94,8 +94,8 @@ public class RaftProperties {
   private int threads = 0;
 
   /**
-   * How long a leader that shuts down waits for its leadership to pass to the most caught-up
-   * follower before it stops anyway.
+   * How long a leader that shuts down waits for its leadership to pass to a caught-up follower (the
+   * one connected longest) before it stops anyway.
    */
   private Duration shutdownTransferTimeout = Duration.ofSeconds(5);
 
