@@ -61,29 +61,16 @@ class HandOffTargetTest {
 
   @Test
   void aVoterTheLogDoesNotStreamToIsChosenOnlyWhenNoOtherIs() {
-    Status st =
-        leader(
-            Map.of(
-                1L,
-                replicating(100),
-                2L,
-                new Progress(40, 41, ProgressState.PROBE),
-                3L,
-                replicating(90)),
-            List.of(1L, 2L, 3L));
+    Progress probing = new Progress(40, 41, ProgressState.PROBE);
     Map<Long, Duration> uptimes = Map.of(2L, Duration.ofHours(1), 3L, Duration.ofSeconds(1));
+
+    Status st =
+        leader(Map.of(1L, replicating(100), 2L, probing, 3L, replicating(90)), List.of(1L, 2L, 3L));
     assertThat(HandOffTarget.choose(st, 1, uptimes)).isEqualTo(3);
 
+    Progress snapshotting = new Progress(50, 51, ProgressState.SNAPSHOT);
     Status noneStreaming =
-        leader(
-            Map.of(
-                1L,
-                replicating(100),
-                2L,
-                new Progress(40, 41, ProgressState.PROBE),
-                3L,
-                new Progress(50, 51, ProgressState.SNAPSHOT)),
-            List.of(1L, 2L, 3L));
+        leader(Map.of(1L, replicating(100), 2L, probing, 3L, snapshotting), List.of(1L, 2L, 3L));
     assertThat(HandOffTarget.choose(noneStreaming, 1, uptimes)).isEqualTo(2);
   }
 
