@@ -18,7 +18,7 @@ final class Deadlines {
 
   private final String group;
   private final long timeoutNanos;
-  private List<Armed> armed = new ArrayList<>();
+  private final List<Armed> armed = new ArrayList<>();
 
   Deadlines(String group, long timeoutNanos) {
     this.group = group;
@@ -35,22 +35,8 @@ final class Deadlines {
 
   /** Drops the answered requests and fails the unanswered ones whose deadline has passed. */
   void expire(long nowNanos) {
-    if (armed.isEmpty()) {
-      return;
-    }
     List<Armed> expired = new ArrayList<>();
-    List<Armed> waiting = new ArrayList<>(armed.size());
-    for (Armed a : armed) {
-      if (a.future.isDone()) {
-        continue;
-      }
-      if (nowNanos - a.deadlineNanos >= 0) {
-        expired.add(a);
-      } else {
-        waiting.add(a);
-      }
-    }
-    armed = waiting;
+    armed.removeIf(a -> a.future.isDone() || (nowNanos - a.deadlineNanos >= 0 && expired.add(a)));
     long ms = timeoutNanos / 1_000_000;
     for (Armed a : expired) {
       a.forget.run();
@@ -65,6 +51,6 @@ final class Deadlines {
 
   /** Forgets every request: the group has closed and failed them. */
   void clear() {
-    armed = new ArrayList<>();
+    armed.clear();
   }
 }

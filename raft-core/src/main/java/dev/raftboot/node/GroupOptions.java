@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param name the group's name, unique per server
  * @param tickInterval wall-clock length of one Raft tick
  * @param proposalTimeout how long a proposal, read or membership change may wait for its answer
+ *     (checked on the group's ticks, so it fails at most one tick later)
  * @param snapshotEvery applied entries between state-machine snapshots (then the log is compacted)
  * @param keepEntries entries kept behind a snapshot, so slightly lagging followers catch up from
  *     the log rather than from a snapshot

@@ -29,16 +29,20 @@ class HandOffTargetTest {
         0);
   }
 
+  /** Leader 1 at index 100 with followers 2 and 3, both replicating. */
+  private static Status followersAt(long match2, long match3) {
+    return leader(
+        Map.of(1L, replicating(100), 2L, replicating(match2), 3L, replicating(match3)),
+        List.of(1L, 2L, 3L));
+  }
+
   private static Progress replicating(long match) {
     return new Progress(match, match + 1, ProgressState.REPLICATE);
   }
 
   @Test
   void prefersTheVoterConnectedLongestOverOneThatJustCameBack() {
-    Status st =
-        leader(
-            Map.of(1L, replicating(100), 2L, replicating(100), 3L, replicating(99)),
-            List.of(1L, 2L, 3L));
+    Status st = followersAt(100, 99);
     Map<Long, Duration> uptimes = Map.of(2L, Duration.ofSeconds(3), 3L, Duration.ofMinutes(10));
 
     assertThat(HandOffTarget.choose(st, 1, uptimes)).isEqualTo(3);
@@ -46,17 +50,8 @@ class HandOffTargetTest {
 
   @Test
   void withoutConnectionTimesTheMostCaughtUpVoterThenTheLowestId() {
-    Status st =
-        leader(
-            Map.of(1L, replicating(100), 2L, replicating(98), 3L, replicating(99)),
-            List.of(1L, 2L, 3L));
-    assertThat(HandOffTarget.choose(st, 1, Map.of())).isEqualTo(3);
-
-    Status tied =
-        leader(
-            Map.of(1L, replicating(100), 2L, replicating(99), 3L, replicating(99)),
-            List.of(1L, 2L, 3L));
-    assertThat(HandOffTarget.choose(tied, 1, Map.of())).isEqualTo(2);
+    assertThat(HandOffTarget.choose(followersAt(98, 99), 1, Map.of())).isEqualTo(3);
+    assertThat(HandOffTarget.choose(followersAt(99, 99), 1, Map.of())).isEqualTo(2);
   }
 
   @Test

@@ -50,14 +50,7 @@ final class AsyncClosedLoopLoad {
     if (!finished.await((long) seconds + 30, TimeUnit.SECONDS)) {
       return "error operations still in flight 30 s after the end";
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    Latencies all = Latencies.merge(perClient);
-    String line =
-        String.format(
-            "ops=%d seconds=%.2f rate=%.0f errors=%d %s",
-            all.size(), elapsed, all.size() / elapsed, load.errors.get(), all.summary());
-    String error = load.firstError.get();
-    return error == null ? line : line + " firstError=" + error.replace(' ', '_');
+    return ClosedLoopLoad.line(perClient, start, load.errors.get(), load.firstError.get());
   }
 
   /**

@@ -61,15 +61,20 @@ final class ClosedLoopLoad {
     for (Thread t : threads) {
       t.join();
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
+    return line(perClient, start, errors.get(), errorText[0]);
+  }
+
+  /**
+   * The protocol line of a load that started at {@code startNanos}: {@code ops=.. seconds=..
+   * rate=.. errors=..}, the latency summary, and the first error if there was one.
+   */
+  static String line(List<Latencies> perClient, long startNanos, long errors, String firstError) {
+    double elapsed = (System.nanoTime() - startNanos) / 1e9;
     Latencies all = Latencies.merge(perClient);
     String line =
         String.format(
             "ops=%d seconds=%.2f rate=%.0f errors=%d %s",
-            all.size(), elapsed, all.size() / elapsed, errors.get(), all.summary());
-    if (errorText[0] != null) {
-      line += " firstError=" + errorText[0].replace(' ', '_');
-    }
-    return line;
+            all.size(), elapsed, all.size() / elapsed, errors, all.summary());
+    return firstError == null ? line : line + " firstError=" + firstError.replace(' ', '_');
   }
 }
