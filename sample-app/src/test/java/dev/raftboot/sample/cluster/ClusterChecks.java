@@ -80,15 +80,9 @@ final class ClusterChecks {
    * keeps running after the faults. Returns the number of runs recorded.
    */
   static long assertJobsRanAtMostOncePerSlot(ProcessCluster cluster) {
-    NodeProcess reader = cluster.live().get(0);
-    long before = jobs(reader).get("total").asLong();
-    // Liveness: the job runs again after the faults (500 ms slots).
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(250))
-        .ignoreExceptions()
-        .until(() -> jobs(reader).get("total").asLong() >= before + 2);
-    JsonNode log = jobs(reader);
+    // Liveness: the job runs again after the faults.
+    awaitJobRuns(cluster, 2);
+    JsonNode log = jobs(cluster.live().get(0));
     Map<Instant, Integer> runsPerSlot = new TreeMap<>();
     for (JsonNode e : log.get("entries")) {
       runsPerSlot.merge(Instant.parse(e.get("slot").asString()), 1, Integer::sum);
@@ -97,6 +91,19 @@ final class ClusterChecks {
         (slot, runs) -> assertThat(runs).as("runs of slot " + slot + " in " + log).isEqualTo(1));
     assertThat(log.get("entries").size()).isEqualTo(log.get("total").asInt());
     return log.get("total").asLong();
+  }
+
+  /**
+   * Waits until the {@code @ScheduledOnce} job has recorded {@code runs} more runs (500 ms slots).
+   */
+  static void awaitJobRuns(ProcessCluster cluster, int runs) {
+    NodeProcess reader = cluster.live().get(0);
+    long before = jobs(reader).get("total").asLong();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .until(() -> jobs(reader).get("total").asLong() >= before + runs);
   }
 
   /**

@@ -106,14 +106,19 @@ class ClusterFaultsIT {
 
   /**
    * Starts the clients on a cluster that serves, and keeps the first seconds of their work free of
-   * faults: the scenario's first calm period.
+   * faults: the scenario's first calm period. It begins once a write went through every node and
+   * the job has run twice: a node just started runs each path for the first time (class loading,
+   * cold code, streams not yet open), and its first job run may take longer than a slot, after
+   * which the scheduler rightly skips the slots it missed (catch-up LATEST).
    */
   static Load underLoad(ProcessCluster cluster, String keyPrefix, long seed)
       throws InterruptedException {
     CalmPeriods calm = new CalmPeriods();
-    calm.begin();
     KvClients clients = new KvClients(cluster, 5, keyPrefix, 5, seed);
     clients.start();
+    ClusterChecks.recovery(cluster, RECOVERY_BOUND);
+    ClusterChecks.awaitJobRuns(cluster, 2);
+    calm.begin();
     Thread.sleep(3_000);
     calm.end();
     return new Load(clients, calm);
