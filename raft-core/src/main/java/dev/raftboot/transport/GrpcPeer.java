@@ -4,6 +4,7 @@ import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageBatch;
 import dev.raftboot.proto.RaftPeerGrpc;
 import dev.raftboot.proto.SendAck;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * once and reported unreachable until the backoff delay has passed), CLOSED. A failed stream drops
  * what was queued and reports every group that used it as unreachable: Raft retransmits, and stale
  * messages are worth less than a quick signal to slow down.
+ *
+ * <p>Streams are opened eagerly: when the peer is added, when a backoff ends, and when the peer
+ * opens a stream to this node (which also ends a backoff: the peer is evidently up). A follower
+ * seldom sends to another follower, yet when the leader goes, the one that campaigns needs the
+ * other's vote at once; a stream opened only then costs the election a connection set-up.
  */
 final class GrpcPeer {
   private static final Logger log = LoggerFactory.getLogger(GrpcPeer.class);
@@ -67,6 +73,12 @@ final class GrpcPeer {
   private Stream current;
   private final Set<String> groupsSinceConnect = new LinkedHashSet<>();
   private boolean reportedDown;
+
+  /** Counts backoffs, so a scheduled end of one that was cut short cannot end a later one. */
+  private long backoffs;
+
+  /** A callback waits for the channel to leave TRANSIENT_FAILURE. */
+  private boolean awaitingChannel;
 
   GrpcPeer(
       long id,
@@ -133,6 +145,61 @@ final class GrpcPeer {
     if (accepted > 0) {
       requestDrain();
     }
+  }
+
+  /**
+   * Opens a stream unless one is open, opening, or backing off. While gRPC reports the channel's
+   * last connection attempt as failed, a call would fail at once: the stream is opened when the
+   * channel's state changes instead (until then a send still dials, as after any backoff).
+   */
+  void connect() {
+    boolean await = false;
+    boolean open = false;
+    synchronized (this) {
+      if (state != State.IDLE) {
+        return;
+      }
+      if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+        await = !awaitingChannel;
+        awaitingChannel = true;
+      } else {
+        state = State.CONNECTING;
+        open = true;
+      }
+    }
+    if (await) {
+      channel.notifyWhenStateChanged(ConnectivityState.TRANSIENT_FAILURE, this::channelChanged);
+    }
+    if (open) {
+      openStream();
+    }
+  }
+
+  private void channelChanged() {
+    synchronized (this) {
+      awaitingChannel = false;
+    }
+    connect();
+  }
+
+  /**
+   * The peer opened a stream to this node, so it is up: a backoff towards it ends now (it may have
+   * just restarted) and a stream is opened if none is.
+   */
+  void peerIsUp() {
+    synchronized (this) {
+      if (state == State.BACKOFF) {
+        backoff.reset();
+        state = State.IDLE;
+      }
+    }
+    redial();
+  }
+
+  /** Makes gRPC dial the peer now rather than after its own backoff, and opens a stream. */
+  private void redial() {
+    channel.resetConnectBackoff();
+    connect();
   }
 
   /** Starts streaming a snapshot on this peer's channel. */
@@ -259,7 +326,8 @@ final class GrpcPeer {
       delayNanos = backoff.nextDelayNanos();
       firstFailure = !reportedDown;
       reportedDown = true;
-      scheduler.schedule(this::backoffOver, delayNanos, TimeUnit.NANOSECONDS);
+      long round = ++backoffs;
+      scheduler.schedule(() -> backoffOver(round), delayNanos, TimeUnit.NANOSECONDS);
     }
     counters.sendErrors.increment();
     counters.messagesDropped.add(dropped.size());
@@ -283,16 +351,14 @@ final class GrpcPeer {
     }
   }
 
-  private void backoffOver() {
+  private void backoffOver(long round) {
     synchronized (this) {
-      if (state != State.BACKOFF) {
+      if (state != State.BACKOFF || round != backoffs) {
         return;
       }
-      // Lazy reconnect: Raft sends to a peer at least every heartbeat, and that send opens the
-      // next stream. gRPC's own connect backoff is reset so that attempt really dials.
       state = State.IDLE;
     }
-    channel.resetConnectBackoff();
+    redial();
   }
 
   /** Closes the stream and the channel, cancels snapshots and drops what is queued. */

@@ -77,7 +77,7 @@ public final class GrpcTransport implements Transport {
     this.faults = config.faults();
     this.groups = new GroupRegistry(config.nodeId(), counters);
     this.refusals = new ServerRefusals(config.nodeId(), counters);
-    this.peerService = new PeerService(config, groups, counters, listener);
+    this.peerService = new PeerService(config, groups, counters, listener, this::inboundFrom);
     String prefix = "raft-transport-" + config.nodeId();
     this.serverExecutor = Executors.newCachedThreadPool(daemon(prefix + "-in"));
     this.clientExecutor = Executors.newCachedThreadPool(daemon(prefix + "-out"));
@@ -195,6 +195,15 @@ public final class GrpcTransport implements Transport {
     GrpcPeer old = peers.put(peerId, peer);
     if (old != null) {
       old.close();
+    }
+    peer.connect();
+  }
+
+  /** A peer opened a stream to this node: it is up, so this node's stream to it need not wait. */
+  private void inboundFrom(long peerId) {
+    GrpcPeer peer = closed ? null : peers.get(peerId);
+    if (peer != null) {
+      peer.peerIsUp();
     }
   }
 

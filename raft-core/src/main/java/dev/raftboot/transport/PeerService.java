@@ -13,6 +13,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
   private final GroupRegistry groups;
   private final TransportCounters counters;
   private final TransportListener listener;
+  private final LongConsumer inboundFrom;
 
   /** The response side of every open inbound message stream, so a shutdown can end them. */
   private final Set<StreamObserver<SendAck>> open = ConcurrentHashMap.newKeySet();
@@ -38,11 +40,13 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
       GrpcTransportConfig config,
       GroupRegistry groups,
       TransportCounters counters,
-      TransportListener listener) {
+      TransportListener listener,
+      LongConsumer inboundFrom) {
     this.config = config;
     this.groups = groups;
     this.counters = counters;
     this.listener = listener;
+    this.inboundFrom = inboundFrom;
   }
 
   /**
@@ -121,6 +125,8 @@ final class PeerService extends RaftPeerGrpc.RaftPeerImplBase {
     open.add(responses);
     if (refusing && open.remove(responses)) {
       responses.onError(shuttingDown());
+    } else {
+      inboundFrom.accept(from);
     }
     return new StreamObserver<>() {
       private boolean closed;

@@ -94,11 +94,35 @@ class GrpcTransportTest {
     GrpcTransport ta = node(1, a);
     GrpcTransport tb = node(2, b);
     ta.addPeer(2, Grpc.address(tb));
-    // One send to a fresh peer: all 200 are queued before the stream is ready to write.
+    // One send queues all 200 at once, so the drain takes them in one batch.
     ta.send("g", Msgs.appends(1, 2, 200));
     await().atMost(WAIT).untilAsserted(() -> assertThat(b.messages).hasSize(200));
     assertThat(b.batchSizes).containsExactly(200);
     assertThat(ta.stats().batchesSent()).isEqualTo(1);
+  }
+
+  @Test
+  void aStreamToAPeerOpensBeforeAnythingIsSent() {
+    GrpcTransport ta = node(1, new Recorder());
+    GrpcTransport tb = node(2, new Recorder());
+    ta.addPeer(2, Grpc.address(tb));
+    // Nothing sent: the stream is up all the same, ready for the first vote request.
+    await().atMost(WAIT).until(() -> ta.peerUptimes().containsKey(2L));
+  }
+
+  @Test
+  void aPeerThatConnectsEndsTheBackoffTowardsIt() {
+    int port = Grpc.freePort();
+    // A backoff far longer than the wait: only the peer's own stream can end it in time.
+    GrpcTransport ta =
+        node(1, new Recorder(), c -> c.backoff(Duration.ofMinutes(2), Duration.ofMinutes(2)));
+    ta.addPeer(2, new PeerAddress("127.0.0.1", port));
+    await().atMost(WAIT).until(() -> ta.stats().sendErrors() > 0);
+    assertThat(ta.peerUptimes()).doesNotContainKey(2L);
+
+    GrpcTransport tb = node(2, new Recorder(), c -> c.port(port));
+    tb.addPeer(1, Grpc.address(ta));
+    await().atMost(WAIT).until(() -> ta.peerUptimes().containsKey(2L));
   }
 
   @Test
