@@ -97,7 +97,10 @@ public final class GrpcTransportConfig {
     return snapshotChunkBytes;
   }
 
-  /** First reconnect delay after a peer stream fails (default 100 ms); doubles per failure. */
+  /**
+   * First reconnect delay after a peer stream fails (default 100 ms); doubles per failure, and ends
+   * early when the peer opens a stream to this node.
+   */
   public Duration initialBackoff() {
     return initialBackoff;
   }
