@@ -419,49 +419,28 @@ public final class RaftGroup implements AutoCloseable {
 
   /** Starts an election now instead of waiting for the election timeout. */
   public void campaign() {
-    loop.execute(
+    onLoopThenFlush(
         () -> {
-          if (!closed) {
-            // Handle what is pending first: a new group learns its members from the committed
-            // bootstrap entries of its first Ready, and cannot campaign before.
-            flushAll();
-            raw.campaign();
-            requestFlush();
-          }
+          // Handle what is pending first: a new group learns its members from the committed
+          // bootstrap entries of its first Ready, and cannot campaign before.
+          flushAll();
+          raw.campaign();
         });
   }
 
   /** Asks the leader to hand leadership to {@code transferee}. */
   public void transferLeadership(long transferee) {
-    loop.execute(
-        () -> {
-          if (!closed) {
-            raw.transferLeader(transferee);
-            requestFlush();
-          }
-        });
+    onLoopThenFlush(() -> raw.transferLeader(transferee));
   }
 
   /** The transport lost messages to {@code peer}: replication to it falls back to probing. */
   public void reportUnreachable(long peer) {
-    loop.execute(
-        () -> {
-          if (!closed) {
-            raw.reportUnreachable(peer);
-            requestFlush();
-          }
-        });
+    onLoopThenFlush(() -> raw.reportUnreachable(peer));
   }
 
   /** How sending a snapshot to {@code peer} ended. */
   public void reportSnapshot(long peer, SnapshotStatus outcome) {
-    loop.execute(
-        () -> {
-          if (!closed) {
-            raw.reportSnapshot(peer, outcome);
-            requestFlush();
-          }
-        });
+    onLoopThenFlush(() -> raw.reportSnapshot(peer, outcome));
   }
 
   /**
@@ -621,6 +600,17 @@ public final class RaftGroup implements AutoCloseable {
     if (!closed) {
       snapshots.record(taken);
     }
+  }
+
+  /** Runs {@code task} on the loop unless the group has closed, then handles what it produced. */
+  private void onLoopThenFlush(Runnable task) {
+    loop.execute(
+        () -> {
+          if (!closed) {
+            task.run();
+            requestFlush();
+          }
+        });
   }
 
   /** Runs {@code task} on the loop, or fails {@code f} there if the group has closed meanwhile. */
