@@ -206,7 +206,7 @@ final class Elections {
               campaign(false, false);
             } else {
               r.becomeLeader();
-              r.leader.bcastAppend();
+              r.replication.bcastAppend();
             }
           } else if (result == VoteResult.LOST) {
             // A rejection may carry a higher term, already taken above; otherwise stay put.

@@ -1,6 +1,5 @@
 package dev.raftboot.core;
 
-import com.google.protobuf.ByteString;
 import dev.raftboot.core.confchange.Changer;
 import dev.raftboot.core.confchange.ConfChanges;
 import dev.raftboot.core.tracker.PeerProgress;
@@ -9,18 +8,16 @@ import dev.raftboot.proto.Entry;
 import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
-import dev.raftboot.proto.Snapshot;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a leader does: replicate its log (§5.3) with per-peer flow control, commit (§5.4.2),
- * heartbeat, confirm reads (thesis §6.4), transfer leadership (thesis §3.10) and check that it
- * still has a quorum (thesis §6.2).
+ * What a leader does: take proposals, track each follower's answers for flow control (§5.3) and
+ * commit (§5.4.2), heartbeat, confirm reads (thesis §6.4), transfer leadership (thesis §3.10) and
+ * check that it still has a quorum (thesis §6.2). What it sends to replicate is {@link
+ * Replication}'s.
  */
 final class Leader {
   private static final Logger log = LoggerFactory.getLogger(Leader.class);
@@ -30,7 +27,7 @@ final class Leader {
 
   Leader(Raft r) {
     this.r = r;
-    this.reads = new LeaderReads(r, this);
+    this.reads = new LeaderReads(r);
   }
 
   void tickHeartbeat() {
@@ -63,7 +60,7 @@ final class Leader {
   void step(Message m) {
     switch (m.getType()) {
       case MSG_BEAT -> {
-        bcastHeartbeat();
+        r.replication.bcastHeartbeat();
         return;
       }
       case MSG_CHECK_QUORUM -> {
@@ -188,7 +185,7 @@ final class Leader {
           "uncommitted log size would exceed " + r.config.maxUncommittedEntriesSize() + " bytes",
           r.id);
     }
-    bcastAppend();
+    r.replication.bcastAppend();
   }
 
   /** Why the change cannot apply to the current configuration, or null if it can. */
@@ -242,7 +239,7 @@ final class Leader {
         if (pr.state() == ProgressState.REPLICATE) {
           pr.becomeProbe();
         }
-        sendAppend(m.getFrom());
+        r.replication.sendAppend(m.getFrom());
       }
       return;
     }
@@ -273,12 +270,12 @@ final class Leader {
     }
     if (maybeCommit()) {
       releasePendingReadIndexMessages();
-      bcastAppend();
+      r.replication.bcastAppend();
     } else if (wasPaused) {
-      sendAppend(m.getFrom());
+      r.replication.sendAppend(m.getFrom());
     }
     // Fill the window: the acknowledgement may have freed room for more.
-    while (maybeSendAppend(m.getFrom(), false)) {
+    while (r.replication.maybeSendAppend(m.getFrom(), false)) {
       // keep sending
     }
     if (m.getFrom() == r.leadTransferee && pr.match() == r.raftLog.lastIndex()) {
@@ -297,7 +294,7 @@ final class Leader {
     // A probing peer is probed again now that it answered, so that it leaves PROBE without
     // waiting for the next proposal.
     if (pr.match() < r.raftLog.lastIndex() || pr.state() == ProgressState.PROBE) {
-      sendAppend(m.getFrom());
+      r.replication.sendAppend(m.getFrom());
     }
     reads.onHeartbeatAck(m);
   }
@@ -305,175 +302,6 @@ final class Leader {
   /** Advances the commit index to what a quorum holds, if it is of this term. */
   boolean maybeCommit() {
     return r.raftLog.maybeCommit(r.prs.committed(), r.term);
-  }
-
-  void bcastAppend() {
-    for (long peer : r.prs.progress().keySet()) {
-      if (peer != r.id) {
-        sendAppend(peer);
-      }
-    }
-  }
-
-  void sendAppend(long to) {
-    maybeSendAppend(to, true);
-  }
-
-  /**
-   * Sends the entries {@code to} needs next, or a snapshot if they were compacted. With {@code
-   * sendIfEmpty} false nothing is sent when there are no new entries. Returns whether a message was
-   * sent.
-   */
-  boolean maybeSendAppend(long to, boolean sendIfEmpty) {
-    PeerProgress pr = r.prs.get(to);
-    if (pr == null || pr.isPaused()) {
-      return false;
-    }
-    long prevIndex = pr.next() - 1;
-    long prevTerm = r.raftLog.termOrMinusOne(prevIndex);
-    List<Entry> entries = null;
-    if (prevTerm >= 0) {
-      try {
-        entries = r.raftLog.entries(pr.next(), r.config.maxSizePerMsg());
-      } catch (CompactedException e) {
-        entries = null;
-      }
-    }
-    if (prevTerm < 0 || entries == null) {
-      return sendSnapshot(to, pr);
-    }
-    if (entries.isEmpty() && !sendIfEmpty) {
-      return false;
-    }
-    if (r.config.batchAppend() && !entries.isEmpty() && appendToQueued(to, pr, entries)) {
-      return true;
-    }
-    Message.Builder m =
-        Message.newBuilder()
-            .setTo(to)
-            .setType(MessageType.MSG_APPEND)
-            .setIndex(prevIndex)
-            .setLogTerm(prevTerm)
-            .addAllEntries(entries)
-            .setCommit(r.raftLog.committed());
-    if (!entries.isEmpty()) {
-      long last = entries.get(entries.size() - 1).getIndex();
-      switch (pr.state()) {
-        case REPLICATE -> {
-          pr.optimisticUpdate(last);
-          pr.inflights().add(last, EntrySizes.serialized(entries));
-        }
-        case PROBE -> pr.probeSent(true);
-        case SNAPSHOT ->
-            throw new IllegalStateException(
-                "raft " + r.id + " is sending append in unhandled state " + pr.state());
-      }
-    }
-    r.send(m);
-    if (r.config.batchAppend()) {
-      int position = r.msgs.size() - 1;
-      openAppends.put(to, new OpenAppend(position, r.msgs.get(position).toBuilder()));
-    }
-    return true;
-  }
-
-  /**
-   * With batching on, entries that continue an append to the same peer still queued in this Ready
-   * are added to it instead of making another message: fewer, larger messages. The queued append
-   * stays a builder until the Ready is taken ({@link #flushBatchedAppends}), so each entry is
-   * copied once.
-   */
-  private boolean appendToQueued(long to, PeerProgress pr, List<Entry> entries) {
-    OpenAppend open = openAppends.get(to);
-    if (open == null) {
-      return false;
-    }
-    Message.Builder b = open.builder();
-    if (b.getTerm() != r.term
-        || b.getIndex() + b.getEntriesCount() + 1 != entries.get(0).getIndex()) {
-      return false;
-    }
-    b.addAllEntries(entries).setCommit(r.raftLog.committed());
-    long last = entries.get(entries.size() - 1).getIndex();
-    if (pr.state() == ProgressState.REPLICATE) {
-      pr.optimisticUpdate(last);
-      pr.inflights().add(last, EntrySizes.serialized(entries));
-    }
-    return true;
-  }
-
-  /** An append queued in {@code Raft.msgs} at {@code position} that may still grow. */
-  private record OpenAppend(int position, Message.Builder builder) {}
-
-  private final Map<Long, OpenAppend> openAppends = new HashMap<>();
-
-  /** Builds the appends that batching kept open; called before the messages are handed out. */
-  void flushBatchedAppends() {
-    if (openAppends.isEmpty()) {
-      return;
-    }
-    for (OpenAppend open : openAppends.values()) {
-      r.msgs.set(open.position(), open.builder().build());
-    }
-    openAppends.clear();
-  }
-
-  private boolean sendSnapshot(long to, PeerProgress pr) {
-    if (!pr.recentActive()) {
-      log.debug("raft {} ignore sending snapshot to {} since it is not recently active", r.id, to);
-      return false;
-    }
-    Snapshot snap;
-    try {
-      snap = r.raftLog.snapshot(pr.next() - 1);
-    } catch (SnapshotTemporarilyUnavailableException e) {
-      log.debug(
-          "raft {} failed to send snapshot to {} because snapshot is temporarily unavailable",
-          r.id,
-          to);
-      return false;
-    }
-    long index = snap.getMetadata().getIndex();
-    if (index == 0) {
-      throw new IllegalStateException("raft " + r.id + " needs a non-empty snapshot for " + to);
-    }
-    log.debug(
-        "raft {} [firstindex: {}, commit: {}] sent snapshot[index: {}, term: {}] to {} [{}]",
-        r.id,
-        r.raftLog.firstIndex(),
-        r.raftLog.committed(),
-        index,
-        snap.getMetadata().getTerm(),
-        to,
-        pr);
-    pr.becomeSnapshot(index);
-    r.send(Message.newBuilder().setTo(to).setType(MessageType.MSG_SNAPSHOT).setSnapshot(snap));
-    return true;
-  }
-
-  /** Heartbeats carry the newest pending read's context, so a later round can confirm it. */
-  void bcastHeartbeat() {
-    bcastHeartbeatWithContext(r.readOnly.lastPendingRequestCtx());
-  }
-
-  void bcastHeartbeatWithContext(ByteString ctx) {
-    for (long peer : r.prs.progress().keySet()) {
-      if (peer != r.id) {
-        sendHeartbeat(peer, ctx);
-      }
-    }
-  }
-
-  private void sendHeartbeat(long to, ByteString ctx) {
-    // Never tell a follower a commit index beyond what it is known to hold: it might not have
-    // those entries and must not commit past its log.
-    long commit = Math.min(r.prs.get(to).match(), r.raftLog.committed());
-    r.send(
-        Message.newBuilder()
-            .setTo(to)
-            .setType(MessageType.MSG_HEARTBEAT)
-            .setCommit(commit)
-            .setContext(ctx));
   }
 
   /** Read index requests that arrived before this leader committed an entry of its term. */
@@ -519,7 +347,7 @@ final class Leader {
           transferee,
           transferee);
     } else {
-      sendAppend(transferee);
+      r.replication.sendAppend(transferee);
     }
   }
 

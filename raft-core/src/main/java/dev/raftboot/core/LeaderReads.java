@@ -14,11 +14,9 @@ import java.util.Map;
  */
 final class LeaderReads {
   private final Raft r;
-  private final Leader leader;
 
-  LeaderReads(Raft r, Leader leader) {
+  LeaderReads(Raft r) {
     this.r = r;
-    this.leader = leader;
   }
 
   void readIndex(Message m) {
@@ -47,7 +45,7 @@ final class LeaderReads {
         r.readOnly.addRequest(r.raftLog.committed(), m);
         // The leader's own acknowledgement; a single-voter config would be answered here.
         r.readOnly.recvAck(r.id, m.getEntries(0).getData());
-        leader.bcastHeartbeatWithContext(m.getEntries(0).getData());
+        r.replication.bcastHeartbeatWithContext(m.getEntries(0).getData());
       }
       case LEASE_BASED -> respondToReadIndex(m, r.raftLog.committed());
     }

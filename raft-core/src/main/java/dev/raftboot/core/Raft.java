@@ -82,6 +82,7 @@ final class Raft {
 
   private final SplittableRandom random;
   final Leader leader = new Leader(this);
+  final Replication replication = new Replication(this);
   final Elections elections = new Elections(this);
   final Follower follower = new Follower(this);
   final HeldProposals heldProposals = new HeldProposals(this);
@@ -403,12 +404,12 @@ final class Raft {
     }
     if (leader.maybeCommit()) {
       // The new configuration may commit more: tell everyone.
-      leader.bcastAppend();
+      replication.bcastAppend();
     } else {
       // Otherwise at least probe the peers that were just added.
       for (long peer : prs.progress().keySet()) {
         if (peer != id) {
-          leader.maybeSendAppend(peer, false);
+          replication.maybeSendAppend(peer, false);
         }
       }
     }
@@ -481,7 +482,7 @@ final class Raft {
     PeerProgress self = prs.get(id);
     if (self != null && self.maybeUpdate(raftLog.persistedLastIndex()) && leader.maybeCommit()) {
       leader.releasePendingReadIndexMessages();
-      leader.bcastAppend();
+      replication.bcastAppend();
     }
   }
 
@@ -504,7 +505,7 @@ final class Raft {
       uncommittedSize = saved;
       pendingConfIndex = raftLog.lastIndex();
       log.info("raft {} initiating automatic transition out of joint configuration", id);
-      leader.bcastAppend();
+      replication.bcastAppend();
     }
   }
 

@@ -256,7 +256,7 @@ public final class RawNode {
 
   /** What the application must do now; see {@link Ready} for the order. */
   public Ready ready() {
-    raft.leader.flushBatchedAppends();
+    raft.replication.flushBatchedAppends();
     List<Entry> entries = raft.raftLog.unstableEntries();
     List<Entry> committed = raft.raftLog.nextCommittedEntries();
     SoftState soft = raft.softState();
