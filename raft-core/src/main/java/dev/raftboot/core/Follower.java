@@ -205,7 +205,7 @@ final class Follower {
     ProgressTracker fresh =
         new ProgressTracker(r.config.maxInflightMsgs(), r.config.maxInflightBytes());
     Restore.restore(fresh, r.raftLog.lastIndex(), cs);
-    ConfState installed = r.switchToConfig(fresh);
+    ConfState installed = r.reconfiguration.switchTo(fresh);
     if (!installed.equals(normalized(cs))) {
       throw new IllegalStateException(
           "restored conf state " + installed + " differs from the snapshot's " + cs);

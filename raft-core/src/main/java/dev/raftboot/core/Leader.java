@@ -156,7 +156,7 @@ final class Leader {
       if (e.getType() == EntryType.ENTRY_NORMAL) {
         continue;
       }
-      String refusal = checkConfChange(Raft.decodeConfChange(e));
+      String refusal = checkConfChange(Reconfiguration.decode(e));
       if (refusal != null) {
         if (from == r.id) {
           throw new InvalidConfChangeException(refusal);

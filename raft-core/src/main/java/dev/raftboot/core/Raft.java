@@ -1,16 +1,11 @@
 package dev.raftboot.core;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.raftboot.core.confchange.Changer;
 import dev.raftboot.core.confchange.ConfChanges;
 import dev.raftboot.core.confchange.Restore;
 import dev.raftboot.core.log.RaftLog;
 import dev.raftboot.core.tracker.PeerProgress;
 import dev.raftboot.core.tracker.ProgressTracker;
-import dev.raftboot.proto.ConfChange;
-import dev.raftboot.proto.ConfChangeV2;
-import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.Entry;
 import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.HardState;
@@ -28,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * and the log for {@link RawNode} to hand out in a {@link Ready}.
  *
  * <p>This class holds the state shared by all roles, the role transitions and the term rules of
- * §5.1, and configuration changes. What each role does lives beside it: {@link Leader}, {@link
- * Elections} (candidates and voting), {@link Follower}.
+ * §5.1. What each role does lives beside it: {@link Leader} and {@link Replication}, {@link
+ * Elections} (candidates and voting), {@link Follower}; and {@link Reconfiguration} switches
+ * configurations.
  */
 final class Raft {
   private static final Logger log = LoggerFactory.getLogger(Raft.class);
@@ -83,6 +79,7 @@ final class Raft {
   private final SplittableRandom random;
   final Leader leader = new Leader(this);
   final Replication replication = new Replication(this);
+  final Reconfiguration reconfiguration = new Reconfiguration(this);
   final Elections elections = new Elections(this);
   final Follower follower = new Follower(this);
   final HeldProposals heldProposals = new HeldProposals(this);
@@ -365,61 +362,6 @@ final class Raft {
     }
   }
 
-  // ---------------------------------------------------------------- configuration
-
-  ConfState applyConfChange(ConfChangeV2 cc) {
-    Changer changer = new Changer(prs, raftLog.lastIndex());
-    Changer.Result result;
-    if (ConfChanges.leavesJoint(cc)) {
-      result = changer.leaveJoint();
-    } else if (ConfChanges.entersJoint(cc)) {
-      result = changer.enterJoint(ConfChanges.autoLeave(cc), cc.getChangesList());
-    } else {
-      result = changer.simple(cc.getChangesList());
-    }
-    ProgressTracker next = new ProgressTracker(config.maxInflightMsgs(), config.maxInflightBytes());
-    next.apply(result.config(), result.progress());
-    return switchToConfig(next);
-  }
-
-  /** Installs a new configuration and reacts to it: step down if removed, probe new peers. */
-  ConfState switchToConfig(ProgressTracker next) {
-    this.prs = next;
-    log.info("raft {} switched to configuration {}", id, prs.config());
-    ConfState cs = prs.confState();
-    PeerProgress self = prs.get(id);
-    isLearner = self != null && self.isLearner();
-    if ((self == null || isLearner) && state == StateRole.LEADER) {
-      // This leader was removed or demoted. It keeps leading until the change commits (it may
-      // not even be committed yet when applied on a leader that applies early), then steps
-      // down if so configured; otherwise it leads without counting itself until it is
-      // replaced by a transfer.
-      if (config.stepDownOnRemoval()) {
-        becomeFollower(term, 0);
-      }
-      return cs;
-    }
-    if (state != StateRole.LEADER || cs.getVotersCount() == 0) {
-      return cs;
-    }
-    if (leader.maybeCommit()) {
-      // The new configuration may commit more: tell everyone.
-      replication.bcastAppend();
-    } else {
-      // Otherwise at least probe the peers that were just added.
-      for (long peer : prs.progress().keySet()) {
-        if (peer != id) {
-          replication.maybeSendAppend(peer, false);
-        }
-      }
-    }
-    if (leadTransferee != 0 && !prs.config().voters().contains(leadTransferee)) {
-      log.info("raft {} aborts transfer to {}: it is no longer a voter", id, leadTransferee);
-      leadTransferee = 0;
-    }
-    return cs;
-  }
-
   // ---------------------------------------------------------------- shared helpers
 
   /**
@@ -536,17 +478,5 @@ final class Raft {
       }
     }
     msgs.add(m.build());
-  }
-
-  static ConfChangeV2 decodeConfChange(Entry e) {
-    try {
-      if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
-        return ConfChanges.toV2(ConfChange.parseFrom(e.getData()));
-      }
-      return ConfChangeV2.parseFrom(e.getData());
-    } catch (InvalidProtocolBufferException ex) {
-      throw new InvalidConfChangeException(
-          "entry " + e.getIndex() + " holds a malformed conf change: " + ex.getMessage());
-    }
   }
 }

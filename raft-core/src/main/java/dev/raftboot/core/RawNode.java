@@ -132,12 +132,12 @@ public final class RawNode {
    * @throws InvalidConfChangeException if it is invalid for the current configuration
    */
   public ConfState applyConfChange(ConfChangeV2 cc) {
-    return raft.applyConfChange(cc);
+    return raft.reconfiguration.apply(cc);
   }
 
   /** Applies a committed v1 configuration change. */
   public ConfState applyConfChange(ConfChange cc) {
-    return raft.applyConfChange(ConfChanges.toV2(cc));
+    return raft.reconfiguration.apply(ConfChanges.toV2(cc));
   }
 
   /**
