@@ -169,6 +169,21 @@ class GrpcTransportTest {
   }
 
   @Test
+  void aPeerThatStaysDownIsStillReportedUnreachableAfterItsBackoffsRanOut() throws Exception {
+    Recorder a = new Recorder();
+    GrpcTransport ta = node(1, a);
+    ta.addPeer(2, new PeerAddress("127.0.0.1", Grpc.freePort()));
+    await().atMost(WAIT).until(() -> ta.stats().sendErrors() > 0);
+    // Past several backoffs (20–200 ms here): each ended with a redial of a channel that gRPC still
+    // reports failed. A send now must fail and be reported, not wait in a stream never opened.
+    Thread.sleep(1_000);
+    ta.send("g", List.of(Msgs.append(1, 2, 1)));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(a.unreachable).contains(new Recorder.Unreachable("g", 2)));
+  }
+
+  @Test
   void fullQueueDropsReportsUnreachableAndStaysBounded() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Recorder a = new Recorder();
