@@ -35,8 +35,21 @@ final class Deadlines {
 
   /** Drops the answered requests and fails the unanswered ones whose deadline has passed. */
   void expire(long nowNanos) {
+    if (armed.isEmpty()) {
+      return; // an idle group: every tick of every group passes here
+    }
     List<Armed> expired = new ArrayList<>();
-    armed.removeIf(a -> a.future.isDone() || (nowNanos - a.deadlineNanos >= 0 && expired.add(a)));
+    armed.removeIf(
+        a -> {
+          if (a.future.isDone()) {
+            return true;
+          }
+          if (nowNanos - a.deadlineNanos < 0) {
+            return false;
+          }
+          expired.add(a);
+          return true;
+        });
     long ms = timeoutNanos / 1_000_000;
     for (Armed a : expired) {
       a.forget.run();
