@@ -2,7 +2,8 @@ package dev.raftboot.sample.cluster;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +65,11 @@ final class ContainerEnvironment implements NodeEnvironment, Partitions {
     } catch (RuntimeException | LinkageError e) {
       return Optional.of("no Docker engine is reachable (" + e + ")");
     }
-    for (List<String> tool : List.of(List.of("nsenter", "--version"), List.of("iptables", "-V"))) {
+    for (List<String> tool :
+        List.of(
+            List.of("nsenter", "--version"),
+            List.of("iptables", "-V"),
+            List.of("docker", "--version"))) {
       if (Commands.attempt(tool).exitCode() != 0) {
         return Optional.of(tool.get(0) + " is not installed");
       }
@@ -77,12 +82,22 @@ final class ContainerEnvironment implements NodeEnvironment, Partitions {
     if (!docker.listImagesCmd().withReferenceFilter(IMAGE).exec().isEmpty()) {
       return;
     }
-    // An empty tar archive: two zero blocks.
-    String[] name = IMAGE.split(":");
-    docker
-        .createImageCmd(name[0], new ByteArrayInputStream(new byte[1024]))
-        .withTag(name[1])
-        .exec();
+    // Through the docker command, not docker-java's createImageCmd: as shaded in Testcontainers
+    // 2.0.5, that call posts "{}" instead of the archive (seen on the wire), and the engine fails
+    // the import ("ApplyLayer ... unexpected EOF"). The archive is an empty tar as GNU tar writes
+    // one: zero blocks, 10 KiB.
+    Path archive = null;
+    try {
+      archive = Files.createTempFile("raftboot-empty", ".tar");
+      Files.write(archive, new byte[10_240]);
+      Commands.run(List.of("docker", "import", archive.toString(), IMAGE));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (archive != null) {
+        archive.toFile().delete();
+      }
+    }
   }
 
   /** The host directories every container sees, read-only, to run the host's JDK. */
