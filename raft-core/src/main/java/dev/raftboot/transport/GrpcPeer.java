@@ -5,6 +5,7 @@ import dev.raftboot.proto.MessageBatch;
 import dev.raftboot.proto.RaftPeerGrpc;
 import dev.raftboot.proto.SendAck;
 import io.grpc.ConnectivityState;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -80,6 +81,9 @@ final class GrpcPeer {
   /** A callback waits for the channel to leave TRANSIENT_FAILURE. */
   private boolean awaitingChannel;
 
+  /** A redial is scheduled while the channel stays in TRANSIENT_FAILURE. */
+  private boolean redialScheduled;
+
   GrpcPeer(
       long id,
       PeerAddress address,
@@ -149,8 +153,9 @@ final class GrpcPeer {
 
   /**
    * Opens a stream unless one is open, opening, or backing off. While gRPC reports the channel's
-   * last connection attempt as failed, a call would fail at once: the stream is opened when the
-   * channel's state changes instead (until then a send still dials, as after any backoff).
+   * last connection attempt as failed, a call would fail at once (a send meanwhile does, and backs
+   * off): the stream is opened when the channel's state changes instead, and this transport redials
+   * on its own backoff meanwhile, since gRPC left alone retries a failed channel up to 2 min apart.
    */
   void connect() {
     boolean await = false;
@@ -162,6 +167,12 @@ final class GrpcPeer {
       if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
         await = !awaitingChannel;
         awaitingChannel = true;
+        if (!redialScheduled) {
+          // Scheduled under the lock while not CLOSED: close() closes every peer before the
+          // transport stops the scheduler.
+          redialScheduled = true;
+          scheduler.schedule(this::scheduledRedial, backoff.nextDelayNanos(), TimeUnit.NANOSECONDS);
+        }
       } else {
         state = State.CONNECTING;
         open = true;
@@ -173,6 +184,16 @@ final class GrpcPeer {
     if (open) {
       openStream();
     }
+  }
+
+  private void scheduledRedial() {
+    synchronized (this) {
+      redialScheduled = false;
+      if (state != State.IDLE) {
+        return;
+      }
+    }
+    redial();
   }
 
   private void channelChanged() {
@@ -226,7 +247,9 @@ final class GrpcPeer {
       current = stream;
     }
     try {
-      stub.send(stream);
+      // Under the root context: this may run while serving the peer's own call (peerIsUp), and a
+      // call started under a server call's context is cancelled when that call ends.
+      Context.ROOT.run(() -> stub.send(stream));
     } catch (RuntimeException e) {
       // The channel was shut down under us (peer removed concurrently).
       streamFailed(stream, Status.fromThrowable(e));

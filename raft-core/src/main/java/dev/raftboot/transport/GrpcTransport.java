@@ -196,6 +196,14 @@ public final class GrpcTransport implements Transport {
     if (old != null) {
       old.close();
     }
+    if (closed) {
+      // close() ran since the check above and may have missed this peer: its channel must not
+      // outlive the transport. (close() sets the flag before it removes the peers, so either it
+      // sees this peer or this sees the flag.)
+      peers.remove(peerId, peer);
+      peer.close();
+      return;
+    }
     peer.connect();
   }
 

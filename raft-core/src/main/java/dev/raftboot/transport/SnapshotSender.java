@@ -8,6 +8,7 @@ import dev.raftboot.proto.SnapshotAck;
 import dev.raftboot.proto.SnapshotChunk;
 import dev.raftboot.proto.SnapshotHeader;
 import dev.raftboot.proto.SnapshotTrailer;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -69,7 +70,8 @@ final class SnapshotSender implements ClientResponseObserver<SnapshotChunk, Snap
 
   void start(RaftPeerGrpc.RaftPeerStub stub) {
     try {
-      stub.sendSnapshot(this);
+      // Owned by the transport, not by whatever call the starting thread serves (see GrpcPeer).
+      Context.ROOT.run(() -> stub.sendSnapshot(this));
     } catch (RuntimeException e) {
       finish(SnapshotStatus.FAILURE, "cannot start the stream: " + e);
     }
