@@ -92,6 +92,21 @@ final class LeadershipTracker {
     return fencingToken;
   }
 
+  /** The group closed: a leadership it still held ends here (no later Ready will say so). */
+  void closed() {
+    endLeadership();
+    role = StateRole.FOLLOWER;
+  }
+
+  private void endLeadership() {
+    long revokedTerm = grantedTerm;
+    fencingToken = null;
+    if (revokedTerm >= 0) {
+      grantedTerm = -1;
+      notifications.execute(() -> listeners.forEach(l -> l.revoked(revokedTerm)));
+    }
+  }
+
   void onReady(Ready rd) {
     rd.hardState().ifPresent(hs -> term = hs.getTerm());
     StateRole newRole = rd.softState().map(SoftState::role).orElse(role);
@@ -100,12 +115,7 @@ final class LeadershipTracker {
       stats.leaderChangesSeen.increment();
     }
     if (role == StateRole.LEADER && newRole != StateRole.LEADER) {
-      long revokedTerm = grantedTerm;
-      fencingToken = null;
-      if (revokedTerm >= 0) {
-        grantedTerm = -1;
-        notifications.execute(() -> listeners.forEach(l -> l.revoked(revokedTerm)));
-      }
+      endLeadership();
     }
     role = newRole;
     if (role != StateRole.LEADER || grantedTerm == term) {
@@ -117,10 +127,22 @@ final class LeadershipTracker {
         grantedTerm = term;
         fencingToken = token;
         stats.leadershipsGranted.increment();
-        afterApply.execute(
-            () -> notifications.execute(() -> listeners.forEach(l -> l.granted(token))));
+        afterApply.execute(() -> notifications.execute(() -> announce(token)));
         return;
       }
+    }
+  }
+
+  /**
+   * Tells the listeners of a grant, unless that leadership already ended: the grant waits for the
+   * applier, the revocation does not, so a node that stepped down while its state machine caught up
+   * would otherwise announce a leadership after its end, and never revoke it. Step-down clears the
+   * token before it queues the revocation on this same executor, so a grant either runs before the
+   * revocation or sees the token gone.
+   */
+  private void announce(FencingToken token) {
+    if (fencingToken == token) {
+      listeners.forEach(l -> l.granted(token));
     }
   }
 

@@ -542,6 +542,7 @@ public final class RaftGroup implements AutoCloseable {
           applier.failWaiting(e);
           deadlines.clear();
           snapshots.discardRefused();
+          leadership.closed();
           done.complete(null);
         });
     done.join();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,131 @@ class RaftGroupTest {
       c.isolate(leader);
       LocalCluster.await(() -> events.size() == 2, "revoked on step-down");
       assertThat(events.get(1)).isEqualTo("revoked " + token.term());
+    }
+  }
+
+  @Test
+  void closingALeaderRevokesItsLeadership() throws Exception {
+    try (LocalCluster c = LocalCluster.of(1)) {
+      RaftGroup g = c.groups.get(c.awaitLeader());
+      LocalCluster.await(() -> g.fencingToken().isPresent(), "leadership granted");
+      long term = g.fencingToken().orElseThrow().term();
+      List<String> events = new CopyOnWriteArrayList<>();
+      g.addListener(
+          new LeadershipListener() {
+            @Override
+            public void granted(long t, FencingToken token) {
+              events.add("granted " + t);
+            }
+
+            @Override
+            public void revoked(long t) {
+              events.add("revoked " + t);
+            }
+          });
+      LocalCluster.await(() -> !events.isEmpty(), "the listener hears of the leadership");
+      // A lone voter has no one to hand over to: it closes as the leader.
+      g.close();
+      assertThat(g.fencingToken()).isEmpty();
+      LocalCluster.await(() -> events.size() == 2, "revoked on close");
+      assertThat(events).containsExactly("granted " + term, "revoked " + term);
+    }
+  }
+
+  @Test
+  void aLeadershipLostBeforeItsGrantWasAppliedIsNeverAnnounced() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    byte[] blocking = put("gate", "closed");
+    try (LocalCluster c =
+        new LocalCluster(
+            3,
+            0,
+            new GroupOptions("kv", Duration.ofMillis(10), Duration.ofSeconds(3), 10_000, 100),
+            RaftConfig.builder().electionTick(10).heartbeatTick(1).preVote(true).checkQuorum(true),
+            () -> new GatedStateMachine(blocking, gate))) {
+      try {
+        gatedLeadership(c, gate, blocking);
+      } finally {
+        gate.countDown(); // never leave the applier blocked: close() waits for it
+      }
+    }
+  }
+
+  private static void gatedLeadership(LocalCluster c, CountDownLatch gate, byte[] blocking)
+      throws Exception {
+    long leader = c.awaitLeader();
+    long target = c.someFollower(leader);
+    List<String> events = new CopyOnWriteArrayList<>();
+    c.groups
+        .get(target)
+        .addListener(
+            new LeadershipListener() {
+              @Override
+              public void granted(long term, FencingToken token) {
+                events.add("granted " + term);
+              }
+
+              @Override
+              public void revoked(long term) {
+                events.add("revoked " + term);
+              }
+            });
+    // The target's applier stops at this entry (one pool thread held; the other runs the loops);
+    // its grant will queue behind it.
+    ((GatedStateMachine) c.stateMachines.get(target)).armed = true;
+    c.groups.get(leader).propose(blocking);
+    RaftGroup t = c.groups.get(target);
+    LocalCluster.await(
+        () -> {
+          c.groups.get(leader).transferLeadership(target);
+          return t.isLeader() && t.fencingToken().isPresent();
+        },
+        "node " + target + " to lead and commit an entry of its term");
+    long term = t.fencingToken().orElseThrow().term();
+    // It loses the leadership before its state machine has applied the grant's entry.
+    c.isolate(target);
+    LocalCluster.await(() -> !t.isLeader(), "the isolated leader to step down");
+    gate.countDown();
+    long applied = t.status().commit();
+    LocalCluster.await(() -> t.appliedIndex() >= applied, "the target to apply its backlog");
+    assertThat(t.fencingToken()).isEmpty();
+    // The grant was queued behind the gated entry; let the notifications that follow it run.
+    Thread.sleep(200);
+    assertThat(events).isIn(List.of(), List.of("granted " + term, "revoked " + term));
+  }
+
+  /** A {@link KvStateMachine} whose apply of one command waits for a gate to open, once armed. */
+  private static final class GatedStateMachine implements StateMachine {
+    private final KvStateMachine kv = new KvStateMachine();
+    private final byte[] blocking;
+    private final CountDownLatch gate;
+    volatile boolean armed;
+
+    GatedStateMachine(byte[] blocking, CountDownLatch gate) {
+      this.blocking = blocking;
+      this.gate = gate;
+    }
+
+    @Override
+    public Object apply(long index, byte[] command) {
+      if (armed && java.util.Arrays.equals(command, blocking)) {
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return kv.apply(index, command);
+    }
+
+    @Override
+    public void snapshot(java.io.OutputStream out) {
+      kv.snapshot(out);
+    }
+
+    @Override
+    public void restore(java.io.InputStream in) {
+      kv.restore(in);
     }
   }
 
