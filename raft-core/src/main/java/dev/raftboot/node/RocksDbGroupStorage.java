@@ -157,13 +157,9 @@ public final class RocksDbGroupStorage implements GroupStorage {
     // The image is durable under its final name before the log records it; the store keeps the
     // previous image too (retain >= 2), so a crash in between leaves the old snapshot usable.
     w.publish();
-    raftLog.createSnapshot(index, metadata.getConfState());
-    // The state machine restarts from this image: the configuration in force is the image's.
-    raftLog.setApplied(index, metadata.getConfState());
-    long compactTo = index - keepEntries;
-    if (compactTo > raftLog.firstIndex()) {
-      raftLog.compact(compactTo);
-    }
+    // One write: the snapshot record, the applied index and configuration a restart begins from
+    // (the image's), and the compaction; a crash leaves all of them or none.
+    raftLog.recordSnapshot(index, metadata.getConfState(), index - keepEntries);
   }
 
   @Override

@@ -32,9 +32,16 @@ record GroupState(
     return truncatedIndex + 1;
   }
 
-  /** The configuration a node starts with: the recorded one, else the snapshot's. */
+  /**
+   * The configuration a node starts with: the one recorded at the applied index, unless none was or
+   * the snapshot is newer than that index (the node restarts from the snapshot's image, so the
+   * configuration in force is the image's; a store written before the two records were one write
+   * can hold such a pair after a crash).
+   */
   ConfState effectiveConfState() {
-    return confState != null ? confState : snapshot.getConfState();
+    return confState != null && appliedIndex >= snapshot.getIndex()
+        ? confState
+        : snapshot.getConfState();
   }
 
   boolean isEmpty() {

@@ -302,6 +302,36 @@ public final class RocksDbLogStorage implements LogStorage {
   }
 
   /**
+   * Records that the state machine's image at {@code index} was saved, as the snapshot a restart
+   * begins from, in one synced write with what must change with it: the applied index becomes
+   * {@code index} and the configuration in force there {@code confState} (the state machine
+   * restarts from this image), and the entries before {@code compactIndex} are discarded when it is
+   * past the first index.
+   *
+   * @return the recorded metadata, with the term of the entry at {@code index}
+   */
+  public SnapshotMetadata recordSnapshot(long index, ConfState confState, long compactIndex) {
+    SnapshotMetadata meta =
+        SnapshotMetadata.newBuilder()
+            .setIndex(index)
+            .setTerm(term(index))
+            .setConfState(confState)
+            .build();
+    boolean compact = compactIndex > firstIndex();
+    long compactTerm = compact ? term(compactIndex) : 0;
+    try (RaftWriteBatch b = store.newBatch()) {
+      GroupWrite w = b.forGroup(this);
+      w.recordSnapshot(meta);
+      w.setApplied(index, confState);
+      if (compact) {
+        w.compact(compactIndex, compactTerm);
+      }
+      b.commit();
+    }
+    return meta;
+  }
+
+  /**
    * Discards every entry before {@code compactIndex} with one range delete; the entry at it becomes
    * the new truncation point.
    *

@@ -95,6 +95,47 @@ class RocksDbStoreTest {
   }
 
   @Test
+  void aSnapshotRecordedWithoutItsAppliedRecordRestartsWithTheSnapshotsConfiguration() {
+    ConfState later = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(4).build();
+    try (RocksDbStore store = RocksDbStore.open(dir)) {
+      RocksDbLogStorage g = store.group("g");
+      g.bootstrap(VOTERS);
+      g.append(entries(1, 1, 1, 1, 1));
+      g.createSnapshot(2, VOTERS);
+      g.setApplied(2, VOTERS);
+      // A newer snapshot whose configuration changed (a conf change at index 3), recorded as a
+      // crash between two separate writes would leave it: the applied record still at 2.
+      g.createSnapshot(4, later);
+    }
+    try (RocksDbStore store = RocksDbStore.open(dir)) {
+      RocksDbLogStorage g = store.group("g");
+      assertThat(g.snapshotMetadata().getIndex()).isEqualTo(4);
+      assertThat(g.initialState().confState()).isEqualTo(later);
+    }
+  }
+
+  @Test
+  void recordingASnapshotSetsTheAppliedStateAndCompactsInOneWrite() {
+    ConfState later = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(4).build();
+    try (RocksDbStore store = RocksDbStore.open(dir)) {
+      RocksDbLogStorage g = store.group("g");
+      g.bootstrap(VOTERS);
+      g.append(entries(1, 1, 1, 1, 2, 2));
+      g.recordSnapshot(4, later, 3);
+    }
+    try (RocksDbStore store = RocksDbStore.open(dir)) {
+      RocksDbLogStorage g = store.group("g");
+      assertThat(g.snapshotMetadata().getIndex()).isEqualTo(4);
+      assertThat(g.snapshotMetadata().getTerm()).isEqualTo(2);
+      assertThat(g.snapshotMetadata().getConfState()).isEqualTo(later);
+      assertThat(g.appliedIndex()).isEqualTo(4);
+      assertThat(g.initialState().confState()).isEqualTo(later);
+      assertThat(g.firstIndex()).isEqualTo(4);
+      assertThat(g.lastIndex()).isEqualTo(5);
+    }
+  }
+
+  @Test
   void aClosedStoreRefusesWorkInsteadOfTouchingFreedHandles() {
     RocksDbStore store = RocksDbStore.open(dir);
     RocksDbLogStorage g = store.group("g");

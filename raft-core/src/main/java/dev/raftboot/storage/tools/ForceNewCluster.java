@@ -4,6 +4,7 @@ import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.Entry;
 import dev.raftboot.proto.EntryType;
 import dev.raftboot.proto.HardState;
+import dev.raftboot.storage.RaftWriteBatch;
 import dev.raftboot.storage.RocksDbLogStorage;
 import dev.raftboot.storage.RocksDbStore;
 import dev.raftboot.storage.RocksDbStoreOptions;
@@ -63,7 +64,7 @@ public final class ForceNewCluster {
         err.println("error: group '" + log.groupId() + "' has nothing stored");
         return 1;
       }
-      return rewrite(log, nodeId, a.flag("--confirm"), out, err);
+      return rewrite(store, log, nodeId, a.flag("--confirm"), out, err);
     } catch (StoreLockedException e) {
       err.println(
           "refusing to run: "
@@ -77,7 +78,12 @@ public final class ForceNewCluster {
   }
 
   private static int rewrite(
-      RocksDbLogStorage log, long nodeId, boolean confirm, PrintStream out, PrintStream err) {
+      RocksDbStore store,
+      RocksDbLogStorage log,
+      long nodeId,
+      boolean confirm,
+      PrintStream out,
+      PrintStream err) {
     HardState hs = log.hardState();
     long commit = hs.getCommit();
     long first = log.firstIndex();
@@ -122,8 +128,16 @@ public final class ForceNewCluster {
         rewriteFrom == Long.MAX_VALUE
             ? List.of()
             : rewritten.subList((int) (rewriteFrom - first), rewritten.size());
-    log.persist(hs, toWrite, null);
-    log.setApplied(Math.min(log.appliedIndex(), commit), single);
+    // One synced write: a crash leaves the old state or the new one, never the entries rewritten
+    // under the old configuration.
+    try (RaftWriteBatch b = store.newBatch()) {
+      log.stage(b, hs, toWrite, null);
+      // Never below the snapshot: the node restarts from its image.
+      long applied =
+          Math.max(log.snapshotMetadata().getIndex(), Math.min(log.appliedIndex(), commit));
+      log.stageApplied(b, applied, single);
+      b.commit();
+    }
     out.println(
         "done: group '"
             + log.groupId()
