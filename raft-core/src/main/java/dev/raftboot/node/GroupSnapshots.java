@@ -25,7 +25,7 @@ final class GroupSnapshots {
   private final OnDemandSnapshots onDemand;
 
   // An image received between stepping its MSG_SNAPSHOT and the Ready that carries the snapshot,
-  // if the consensus module accepts it. At most one: a newer snapshot makes an older one useless.
+  // if the consensus module accepts it. At most one, the newest: it makes older ones useless.
   private SnapshotMetadata stagedMetadata;
   private SnapshotImage staged;
 
@@ -52,8 +52,17 @@ final class GroupSnapshots {
     return storage.streamSnapshot(metadata);
   }
 
-  /** Keeps the image of the snapshot about to be stepped; a previous one is discarded. */
+  /**
+   * Keeps the image of the snapshot about to be stepped, unless one at least as new is staged: the
+   * consensus module takes a snapshot only past its commit index, which the staged one (if taken)
+   * has already raised to its own index, so the older one will be refused and the staged one may be
+   * the image of the snapshot in the next Ready (two streams can finish before a loop pass).
+   */
   void stage(SnapshotMetadata metadata, SnapshotImage image) {
+    if (staged != null && stagedMetadata.getIndex() >= metadata.getIndex()) {
+      image.discard();
+      return;
+    }
     discardRefused();
     this.stagedMetadata = metadata;
     this.staged = image;
