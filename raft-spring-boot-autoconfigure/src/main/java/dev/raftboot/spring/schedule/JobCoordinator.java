@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
   private final int maxCatchUp;
   private final ExecutorService decider;
   private final ExecutorService runner;
-  private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+  private final Map<String, Run> running = new ConcurrentHashMap<>();
   private final Object wake = new Object();
 
   /** The leadership being served; null while not leading. Guarded by {@code wake}. */
@@ -48,6 +48,18 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
       Clock clock,
       Duration pollInterval,
       int maxCatchUp) {
+    this(group, state, jobs, clock, pollInterval, maxCatchUp, null);
+  }
+
+  /** With the executor that runs the jobs (null: a cached pool of daemon threads). */
+  JobCoordinator(
+      RaftGroup group,
+      SchedulerStateMachine state,
+      List<ScheduledJob> jobs,
+      Clock clock,
+      Duration pollInterval,
+      int maxCatchUp,
+      ExecutorService runner) {
     this.group = group;
     this.state = state;
     this.jobs = List.copyOf(jobs);
@@ -58,8 +70,10 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
     this.decider =
         Executors.newSingleThreadExecutor(r -> daemon(r, "raft-scheduler-" + group.name()));
     this.runner =
-        Executors.newCachedThreadPool(
-            r -> daemon(r, "raft-job-" + group.name() + "-" + n.incrementAndGet()));
+        runner != null
+            ? runner
+            : Executors.newCachedThreadPool(
+                r -> daemon(r, "raft-job-" + group.name() + "-" + n.incrementAndGet()));
   }
 
   @Override
@@ -82,7 +96,7 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
       current = null;
       wake.notifyAll();
     }
-    running.values().forEach(f -> f.cancel(true));
+    running.values().forEach(Run::revoke);
   }
 
   private boolean serving(Leadership leadership) {
@@ -220,32 +234,45 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
         // policy, exactly as if this node had crashed here.
         return;
       }
-      running.put(job.name(), runner.submit(() -> run(job, context, slot, attempt)));
+      // Registered before it is handed over: a revocation from now on reaches it, even one that
+      // comes before the run starts, and the run removes exactly this entry when it ends.
+      Run handle = new Run();
+      running.put(job.name(), handle);
+      try {
+        runner.execute(() -> run(job, context, slot, attempt, handle));
+      } catch (RejectedExecutionException e) {
+        running.remove(job.name(), handle); // closing
+      }
     }
   }
 
-  private void run(ScheduledJob job, RunContext context, long slot, int attempt) {
+  private void run(ScheduledJob job, RunContext context, long slot, int attempt, Run handle) {
     JobRun.Outcome outcome = JobRun.Outcome.SUCCEEDED;
     String message = null;
     long started = clock.millis();
-    try {
-      job.invoke(context);
-    } catch (InterruptedException e) {
+    if (!handle.start()) {
       outcome = JobRun.Outcome.INTERRUPTED;
-      message = "leadership revoked";
-    } catch (Exception e) {
-      outcome =
-          Thread.currentThread().isInterrupted()
-              ? JobRun.Outcome.INTERRUPTED
-              : JobRun.Outcome.FAILED;
-      message = e.toString();
-      if (outcome == JobRun.Outcome.FAILED) {
-        log.warn("scheduled job {} failed for slot {}", job.name(), context.slot(), e);
-      }
-    } finally {
-      if (Thread.interrupted() && outcome == JobRun.Outcome.SUCCEEDED) {
+      message = "leadership revoked before the run began";
+    } else {
+      try {
+        job.invoke(context);
+      } catch (InterruptedException e) {
         outcome = JobRun.Outcome.INTERRUPTED;
         message = "leadership revoked";
+      } catch (Exception e) {
+        outcome =
+            Thread.currentThread().isInterrupted()
+                ? JobRun.Outcome.INTERRUPTED
+                : JobRun.Outcome.FAILED;
+        message = e.toString();
+        if (outcome == JobRun.Outcome.FAILED) {
+          log.warn("scheduled job {} failed for slot {}", job.name(), context.slot(), e);
+        }
+      } finally {
+        if (handle.end() && outcome == JobRun.Outcome.SUCCEEDED) {
+          outcome = JobRun.Outcome.INTERRUPTED;
+          message = "leadership revoked";
+        }
       }
     }
     try {
@@ -262,7 +289,7 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
           slot,
           e.toString());
     } finally {
-      running.remove(job.name());
+      running.remove(job.name(), handle);
       synchronized (wake) {
         wake.notifyAll();
       }
@@ -278,6 +305,38 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
     revoked(0);
     decider.shutdownNow();
     runner.shutdownNow();
+  }
+
+  /**
+   * One run of a job, from its hand-over to the runner until it has recorded its end. A revocation
+   * interrupts the run's thread while it runs the job, or stops it from starting; it never reaches
+   * the pool thread once the run is over.
+   */
+  private static final class Run {
+    private Thread thread;
+    private boolean revoked;
+
+    /** On the run's thread: false if revoked already (then the job is not run). */
+    synchronized boolean start() {
+      if (revoked) {
+        return false;
+      }
+      thread = Thread.currentThread();
+      return true;
+    }
+
+    /** On the run's thread, once the job returned: whether it was interrupted (flag cleared). */
+    synchronized boolean end() {
+      thread = null;
+      return Thread.interrupted();
+    }
+
+    synchronized void revoke() {
+      revoked = true;
+      if (thread != null) {
+        thread.interrupt();
+      }
+    }
   }
 
   private static Thread daemon(Runnable r, String name) {

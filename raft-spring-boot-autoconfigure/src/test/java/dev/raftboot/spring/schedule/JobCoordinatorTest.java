@@ -16,7 +16,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +48,10 @@ class JobCoordinatorTest {
   }
 
   private void start(Misfire misfire, CatchUp catchUp) throws Exception {
+    start(misfire, catchUp, null);
+  }
+
+  private void start(Misfire misfire, CatchUp catchUp, ExecutorService runner) throws Exception {
     state = new SchedulerStateMachine(100);
     server =
         RaftServer.create(
@@ -82,7 +90,8 @@ class JobCoordinatorTest {
             return Instant.ofEpochMilli(now.get());
           }
         };
-    coordinator = new JobCoordinator(group, state, List.of(job), clock, Duration.ofMillis(5), 100);
+    coordinator =
+        new JobCoordinator(group, state, List.of(job), clock, Duration.ofMillis(5), 100, runner);
   }
 
   /** As if an earlier leader had decided up to {@code slot} (claimed but never finished). */
@@ -220,6 +229,73 @@ class JobCoordinatorTest {
                 assertThat(state.history("job"))
                     .extracting(JobRun::outcome)
                     .containsOnly(JobRun.Outcome.SUCCEEDED));
+  }
+
+  @Test
+  void aRunRevokedBeforeItStartedIsRecordedAndLaterSlotsStillRun() throws Exception {
+    ExecutorService pool = Executors.newCachedThreadPool();
+    CountDownLatch startRuns = new CountDownLatch(1);
+    // Hands runs to the pool, where each waits until the test lets runs start.
+    ExecutorService held =
+        new AbstractExecutorService() {
+          @Override
+          public void execute(Runnable r) {
+            pool.execute(
+                () -> {
+                  try {
+                    startRuns.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  r.run();
+                });
+          }
+
+          @Override
+          public void shutdown() {
+            pool.shutdown();
+          }
+
+          @Override
+          public List<Runnable> shutdownNow() {
+            return pool.shutdownNow();
+          }
+
+          @Override
+          public boolean isShutdown() {
+            return pool.isShutdown();
+          }
+
+          @Override
+          public boolean isTerminated() {
+            return pool.isTerminated();
+          }
+
+          @Override
+          public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+            return pool.awaitTermination(timeout, unit);
+          }
+        };
+    start(Misfire.SKIP, CatchUp.LATEST, held);
+    now.set(T0 + PERIOD);
+    lead();
+    long term = group.status().term();
+    // The slot is claimed and handed to the runner, which has not started it yet.
+    await().until(() -> state.job("job").map(s -> s.claimedUnfinished()).orElse(false));
+    coordinator.revoked(term);
+    startRuns.countDown();
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(state.history("job"))
+                    .extracting(JobRun::outcome)
+                    .containsExactly(JobRun.Outcome.INTERRUPTED));
+    assertThat(runs).isEmpty();
+
+    // Leading again, the job is not stuck behind the run that never started.
+    now.set(T0 + 2 * PERIOD);
+    coordinator.granted(term, group.fencingToken().orElseThrow());
+    await().until(() -> runs.contains(T0 + 2 * PERIOD));
   }
 
   /** Slot T0 runs, then leadership is lost while the clock passes five more slots. */
