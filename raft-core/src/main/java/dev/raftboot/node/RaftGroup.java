@@ -291,7 +291,17 @@ public final class RaftGroup implements AutoCloseable {
           deadlines.arm(id, f, () -> proposals.remove(id, f), started);
           requestFlush();
         });
-    return f;
+    return callersCopy(f);
+  }
+
+  /**
+   * What a caller gets: a copy, so that only the runtime completes the future it keeps. A caller
+   * that cancels or times out its own ({@code orTimeout}) leaves the runtime's pending until
+   * answered or expired, and its bookkeeping is dropped either way ({@link Deadlines} takes a done
+   * future for an answered one).
+   */
+  private static <T> CompletableFuture<T> callersCopy(CompletableFuture<T> f) {
+    return f.copy();
   }
 
   /**
@@ -324,7 +334,7 @@ public final class RaftGroup implements AutoCloseable {
           deadlines.arm(id, f, () -> reads.forget(f), started);
           requestFlush();
         });
-    return f;
+    return callersCopy(f);
   }
 
   /** Proposes a membership change; completes with the new configuration once applied here. */
@@ -354,7 +364,7 @@ public final class RaftGroup implements AutoCloseable {
             requestFlush();
           }
         });
-    return f;
+    return callersCopy(f);
   }
 
   /**
@@ -464,6 +474,11 @@ public final class RaftGroup implements AutoCloseable {
   /** The token of this node's current leadership, once granted; empty when not leading. */
   public Optional<FencingToken> fencingToken() {
     return Optional.ofNullable(leadership.fencingToken());
+  }
+
+  /** Proposals made here still waiting for their entry to apply (for tests). */
+  int pendingProposals() {
+    return proposals.size();
   }
 
   /** Counters of this group, for monitoring. */

@@ -256,6 +256,28 @@ class RaftGroupTest {
   }
 
   @Test
+  void aProposalItsCallerGaveUpOnIsStillForgottenAtItsDeadline() {
+    try (LocalCluster c =
+        new LocalCluster(
+            3,
+            0,
+            new GroupOptions("kv", Duration.ofMillis(10), Duration.ofMillis(300), 10_000, 100),
+            RaftConfig.builder()
+                .electionTick(10)
+                .heartbeatTick(1)
+                .preVote(true)
+                .checkQuorum(true))) {
+      long leader = c.awaitLeader();
+      RaftGroup g = c.groups.get(leader);
+      c.isolate(leader);
+      // Never committed while cut off; the caller stops waiting before the runtime does.
+      CompletableFuture<Object> f = g.propose(put("abandoned", "1"));
+      f.cancel(true);
+      LocalCluster.await(() -> g.pendingProposals() == 0, "the proposal forgotten at its deadline");
+    }
+  }
+
+  @Test
   void withoutAQuorumAProposalFailsInsteadOfHanging() {
     try (LocalCluster c = LocalCluster.of(3)) {
       long leader = c.awaitLeader();
