@@ -48,6 +48,13 @@ final class Applier {
 
   private volatile long appliedIndex;
 
+  /**
+   * Why this applier stopped applying: a snapshot it had to restore could not be read. Applying the
+   * entries after that snapshot to the state from before it would diverge from every other node;
+   * the log stays intact, and a restart restores from storage.
+   */
+  private RuntimeException halted;
+
   Applier(
       String group,
       long nodeId,
@@ -88,6 +95,10 @@ final class Applier {
   void apply(List<Entry> entries, ConfState confStateAfter) {
     executor.execute(
         () -> {
+          if (halted != null) {
+            refuse(entries);
+            return;
+          }
           for (Entry e : entries) {
             applyOne(e);
           }
@@ -187,9 +198,39 @@ final class Applier {
   void restore(SnapshotMetadata snapshot) {
     executor.execute(
         () -> {
-          restoreFromStorage(snapshot);
+          if (halted != null) {
+            return;
+          }
+          try {
+            restoreFromStorage(snapshot);
+          } catch (RuntimeException e) {
+            halted = e;
+            log.error(
+                "group {}: state machine halted at index {}: cannot restore the snapshot at {};"
+                    + " restart the node to restore from storage",
+                group,
+                applied,
+                snapshot.getIndex(),
+                e);
+            return;
+          }
           releaseReads();
         });
+  }
+
+  /** Fails this node's proposals among {@code entries}: they will not be applied here. */
+  private void refuse(List<Entry> entries) {
+    for (Entry e : entries) {
+      if (e.getType() == EntryType.ENTRY_NORMAL && !e.getData().isEmpty()) {
+        ProposalEnvelope env = ProposalEnvelope.decode(e.getData());
+        if (env.origin() == nodeId) {
+          fail(
+              proposals.remove(env.proposalId()),
+              new IllegalStateException(
+                  "group " + group + ": state machine halted: " + halted.getMessage(), halted));
+        }
+      }
+    }
   }
 
   /**

@@ -19,7 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node of a cluster, hosting many Raft groups: one RocksDB store, one gRPC transport, one
@@ -34,6 +37,11 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class RaftServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RaftServer.class);
+
+  /** How long {@link #close(Duration)} waits for work already queued on the pool to finish. */
+  public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
   private final ServerConfig config;
   private final RocksDbStore store;
   private final WriteCoordinator writes;
@@ -254,7 +262,9 @@ public final class RaftServer implements AutoCloseable {
 
   /**
    * Closes every group (leaders hand leadership over first, within {@code grace} each), then the
-   * transport and the store.
+   * transport; waits (up to {@link #DRAIN_TIMEOUT}) for the work already queued on the pool —
+   * entries being applied, and the failing of reads and proposals still waiting — and closes the
+   * store.
    */
   public void close(Duration grace) {
     groups.values().forEach(g -> g.close(grace));
@@ -262,6 +272,18 @@ public final class RaftServer implements AutoCloseable {
     groups.clear();
     transport.close();
     timer.shutdownNow();
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "node {}: work still queued after {} s (a state machine that does not return?);"
+                + " stopping it",
+            config.nodeId(),
+            DRAIN_TIMEOUT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     pool.shutdownNow();
     store.close();
   }

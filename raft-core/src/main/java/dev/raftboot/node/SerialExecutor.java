@@ -2,6 +2,7 @@ package dev.raftboot.node;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,22 +34,30 @@ final class SerialExecutor implements Executor {
   }
 
   private void drain() {
-    // Run a bounded batch, then yield the pool thread to other groups.
-    for (int i = 0; i < 1024; i++) {
-      Runnable next;
-      synchronized (tasks) {
-        next = tasks.poll();
-        if (next == null) {
-          scheduled = false;
-          return;
+    while (true) {
+      // Run a bounded batch, then yield the pool thread to other groups.
+      for (int i = 0; i < 1024; i++) {
+        Runnable next;
+        synchronized (tasks) {
+          next = tasks.poll();
+          if (next == null) {
+            scheduled = false;
+            return;
+          }
+        }
+        try {
+          next.run();
+        } catch (RuntimeException e) {
+          log.error("task failed on serial executor", e);
         }
       }
       try {
-        next.run();
-      } catch (RuntimeException e) {
-        log.error("task failed on serial executor", e);
+        pool.execute(this::drain);
+        return;
+      } catch (RejectedExecutionException e) {
+        // The pool is shutting down and takes no new work: finish what is queued on this thread
+        // (the closing server waits for it), rather than leave it, and its futures, behind.
       }
     }
-    pool.execute(this::drain);
   }
 }
