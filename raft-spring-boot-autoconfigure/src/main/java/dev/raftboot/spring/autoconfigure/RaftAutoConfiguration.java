@@ -103,6 +103,13 @@ public class RaftAutoConfiguration {
       // A bean post-processor is created before configuration properties beans: bind directly.
       RaftProperties p =
           Binder.get(environment).bind("raft", RaftProperties.class).orElseGet(RaftProperties::new);
+      if (p.getScheduler().getMaxCatchUp() < 1) {
+        throw new RaftConfigurationException(
+            "raft.scheduler.max-catch-up",
+            "must be at least 1, was " + p.getScheduler().getMaxCatchUp(),
+            "Set raft.scheduler.max-catch-up to 1 or more (the default is 100); to run no missed"
+                + " slot at all, use catchUp = NONE on the job.");
+      }
       return new ScheduledOnceJobs(
           p.getScheduler().getGroup(),
           p.getScheduler().getHistorySize(),

@@ -11,7 +11,10 @@ public class RaftSchedulerProperties {
   /** Runs remembered per job in the replicated history. */
   private int historySize = 20;
 
-  /** Most missed slots one job catches up at once under the ALL catch-up policy. */
+  /**
+   * Most missed slots one job runs under the ALL catch-up policy: when more are due, the older ones
+   * are recorded as skipped and the newest this many run, oldest first.
+   */
   private int maxCatchUp = 100;
 
   public boolean isEnabled() {

@@ -169,41 +169,28 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
     if (next > now) {
       return next;
     }
-    long latest = next;
-    int due = 1;
-    for (long t = job.trigger().after(next);
-        t <= now && due <= maxCatchUp;
-        t = job.trigger().after(t)) {
-      latest = t;
-      due++;
-    }
-    if (due == 1) {
+    DueSlots due = DueSlots.between(job.trigger(), next, now, maxCatchUp);
+    if (due.count() == 1) {
       claimAndRun(job, leadership, next, 1);
-    } else {
-      switch (job.catchUp()) {
-        case ALL -> claimAndRun(job, leadership, next, 1);
-        case LATEST -> {
-          long beforeLatest = latestBefore(job.trigger(), next, latest);
-          propose(
-              SchedulerCommand.skip(
-                  job.name(), beforeLatest, now, "missed while no leader could run it"));
-          claimAndRun(job, leadership, latest, 1);
+      return now;
+    }
+    String why = "missed while no leader could run it";
+    switch (job.catchUp()) {
+      case ALL -> {
+        if (due.olderThanKept() == Long.MIN_VALUE) {
+          claimAndRun(job, leadership, next, 1); // oldest first; the next steps run the rest
+        } else {
+          // More than max-catch-up are due: the oldest are skipped, the newest run.
+          propose(SchedulerCommand.skip(job.name(), due.olderThanKept(), now, why));
         }
-        case NONE ->
-            propose(
-                SchedulerCommand.skip(
-                    job.name(), latest, now, "missed while no leader could run it"));
       }
+      case LATEST -> {
+        propose(SchedulerCommand.skip(job.name(), due.beforeLatest(), now, why));
+        claimAndRun(job, leadership, due.latest(), 1);
+      }
+      case NONE -> propose(SchedulerCommand.skip(job.name(), due.latest(), now, why));
     }
     return now;
-  }
-
-  private static long latestBefore(SlotTrigger trigger, long first, long latest) {
-    long prev = first;
-    for (long t = trigger.after(first); t < latest; t = trigger.after(t)) {
-      prev = t;
-    }
-    return prev;
   }
 
   private void claimAndRun(ScheduledJob job, Leadership leadership, long slot, int attempt)

@@ -75,6 +75,11 @@ class RaftConfigurationFailureTest {
             List.of("raft.node-id=1", "raft.check-quorum=false", "raft.read-mode=lease-based"),
             "'raft.read-mode'",
             "need check-quorum"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.scheduler.max-catch-up=0"),
+            "'raft.scheduler.max-catch-up'",
+            "at least 1"));
     return cases;
   }
 

@@ -42,6 +42,7 @@ class JobCoordinatorTest {
   private RaftGroup group;
   private SchedulerStateMachine state;
   private JobCoordinator coordinator;
+  private int maxCatchUp = 100;
 
   public void job(ScheduledOnceContext ctx) {
     runs.add(ctx.slot().toEpochMilli());
@@ -91,7 +92,8 @@ class JobCoordinatorTest {
           }
         };
     coordinator =
-        new JobCoordinator(group, state, List.of(job), clock, Duration.ofMillis(5), 100, runner);
+        new JobCoordinator(
+            group, state, List.of(job), clock, Duration.ofMillis(5), maxCatchUp, runner);
   }
 
   /** As if an earlier leader had decided up to {@code slot} (claimed but never finished). */
@@ -188,6 +190,34 @@ class JobCoordinatorTest {
     assertThat(runs)
         .containsExactly(
             T0, T0 + PERIOD, T0 + 2 * PERIOD, T0 + 3 * PERIOD, T0 + 4 * PERIOD, T0 + 5 * PERIOD);
+  }
+
+  @Test
+  void latestRunsTheMostRecentMissedSlotEvenPastTheCatchUpLimit() throws Exception {
+    maxCatchUp = 3;
+    start(Misfire.SKIP, CatchUp.LATEST);
+    missFiveSlots();
+    await().until(() -> runs.contains(T0 + 5 * PERIOD));
+    Thread.sleep(100);
+    assertThat(runs).containsExactly(T0, T0 + 5 * PERIOD);
+  }
+
+  @Test
+  void allRunsOnlyTheNewestMissedSlotsUpToTheCatchUpLimit() throws Exception {
+    maxCatchUp = 3;
+    start(Misfire.SKIP, CatchUp.ALL);
+    missFiveSlots();
+    await().until(() -> runs.contains(T0 + 5 * PERIOD));
+    Thread.sleep(100);
+    assertThat(runs).containsExactly(T0, T0 + 3 * PERIOD, T0 + 4 * PERIOD, T0 + 5 * PERIOD);
+    assertThat(state.history("job"))
+        .extracting(JobRun::outcome)
+        .containsExactly(
+            JobRun.Outcome.SUCCEEDED,
+            JobRun.Outcome.SKIPPED,
+            JobRun.Outcome.SUCCEEDED,
+            JobRun.Outcome.SUCCEEDED,
+            JobRun.Outcome.SUCCEEDED);
   }
 
   @Test
