@@ -2,11 +2,13 @@ package dev.raftboot.node;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Runtime settings of one group.
  *
- * @param name the group's name, unique per server
+ * @param name the group's name, unique per server: 1 to 128 letters, digits, {@code .}, {@code _}
+ *     or {@code -}, starting with a letter or digit (it names a directory and a key range)
  * @param tickInterval wall-clock length of one Raft tick
  * @param proposalTimeout how long a proposal, read or membership change may wait for its answer
  *     (checked on the group's ticks, so it fails at most one tick later)
@@ -33,10 +35,17 @@ public record GroupOptions(
     this(name, tickInterval, proposalTimeout, snapshotEvery, keepEntries, SessionPolicy.defaults());
   }
 
+  // A group's name is a directory (its snapshots) and a key prefix (its log): nothing that a file
+  // system reads as a path ("a/../b", ".."), and only characters every encoding keeps distinct.
+  private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
   public GroupOptions {
     Objects.requireNonNull(sessions, "GroupOptions.sessions");
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("GroupOptions.name must not be blank");
+    if (name == null || !VALID_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "GroupOptions.name must be 1 to 128 letters, digits, '.', '_' or '-', starting with a"
+              + " letter or digit, was "
+              + (name == null ? "null" : "'" + name + "'"));
     }
     if (tickInterval.isZero() || tickInterval.isNegative()) {
       throw new IllegalArgumentException("GroupOptions.tickInterval must be positive");

@@ -17,7 +17,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  * failing start-up when two beans claim one group or a bean is not a state machine.
  */
 class RaftStateMachineRegistrar implements SmartInitializingSingleton, ApplicationContextAware {
-  private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   private ApplicationContext context;
 
@@ -44,8 +44,10 @@ class RaftStateMachineRegistrar implements SmartInitializingSingleton, Applicati
       if (!GROUP_NAME.matcher(group).matches()) {
         throw new RaftConfigurationException(
             where,
-            "the group name is empty or uses characters other than letters, digits, '.', '_', '-'",
-            "Name the group with letters, digits, '.', '_' or '-' (at most 128).");
+            "the group name is empty, uses characters other than letters, digits, '.', '_', '-', or"
+                + " does not start with a letter or digit",
+            "Name the group with letters, digits, '.', '_' or '-' (at most 128), starting with a"
+                + " letter or digit.");
       }
       try {
         runtime.define(RaftGroupDefinition.of(group, bean, codecs));

@@ -124,6 +124,33 @@ class RaftConfigurationFailureTest {
             });
   }
 
+  @Test
+  void aGroupNamedLikeAPathFailsStartUp() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(JacksonAutoConfiguration.class, RaftAutoConfiguration.class))
+        .withUserConfiguration(DotDotConfig.class)
+        .withPropertyValues(
+            "raft.node-id=1", "raft.transport.port=0", "raft.data-dir=" + dir.resolve("dotdot"))
+        .run(
+            ctx -> {
+              FailureAnalysis analysis =
+                  new RaftConfigurationFailureAnalyzer().analyze(ctx.getStartupFailure());
+              assertThat(analysis.getDescription()).contains("start with a letter or digit");
+            });
+  }
+
+  @dev.raftboot.spring.RaftStateMachine("..")
+  static class DotDot extends CounterStateMachine {}
+
+  @Configuration(proxyBeanMethods = false)
+  static class DotDotConfig {
+    @Bean
+    DotDot dotDot() {
+      return new DotDot();
+    }
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class CounterConfig {
     @Bean
