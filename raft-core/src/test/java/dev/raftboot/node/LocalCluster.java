@@ -66,11 +66,23 @@ final class LocalCluster implements AutoCloseable {
   }
 
   static LocalCluster of(int voters) {
-    return new LocalCluster(
-        voters,
-        0,
-        new GroupOptions("kv", Duration.ofMillis(10), Duration.ofSeconds(3), 10_000, 100),
-        RaftConfig.builder().electionTick(10).heartbeatTick(1).preVote(true).checkQuorum(true));
+    return of(voters, options(Duration.ofSeconds(3), 10_000, 100));
+  }
+
+  /** Voters with 10 ms ticks, pre-vote and check-quorum, and {@code options}. */
+  static LocalCluster of(int voters, GroupOptions options) {
+    return new LocalCluster(voters, 0, options, config());
+  }
+
+  /** 10 ticks to an election, a heartbeat every tick, pre-vote and check-quorum. */
+  static RaftConfig.Builder config() {
+    return RaftConfig.builder().electionTick(10).heartbeatTick(1).preVote(true).checkQuorum(true);
+  }
+
+  /** Group "kv" with 10 ms ticks. */
+  static GroupOptions options(Duration proposalTimeout, long snapshotEvery, long keepEntries) {
+    return new GroupOptions(
+        "kv", Duration.ofMillis(10), proposalTimeout, snapshotEvery, keepEntries);
   }
 
   /** Starts (or restarts) node {@code id} from its storage, with a fresh state machine. */

@@ -136,19 +136,7 @@ class RaftGroupTest {
       RaftGroup g = c.groups.get(c.awaitLeader());
       LocalCluster.await(() -> g.fencingToken().isPresent(), "leadership granted");
       long term = g.fencingToken().orElseThrow().term();
-      List<String> events = new CopyOnWriteArrayList<>();
-      g.addListener(
-          new LeadershipListener() {
-            @Override
-            public void granted(long t, FencingToken token) {
-              events.add("granted " + t);
-            }
-
-            @Override
-            public void revoked(long t) {
-              events.add("revoked " + t);
-            }
-          });
+      List<String> events = recordLeadership(g);
       LocalCluster.await(() -> !events.isEmpty(), "the listener hears of the leadership");
       // A lone voter has no one to hand over to: it closes as the leader.
       g.close();
@@ -166,8 +154,8 @@ class RaftGroupTest {
         new LocalCluster(
             3,
             0,
-            new GroupOptions("kv", Duration.ofMillis(10), Duration.ofSeconds(3), 10_000, 100),
-            RaftConfig.builder().electionTick(10).heartbeatTick(1).preVote(true).checkQuorum(true),
+            LocalCluster.options(Duration.ofSeconds(3), 10_000, 100),
+            LocalCluster.config(),
             () -> new GatedStateMachine(blocking, gate))) {
       try {
         gatedLeadership(c, gate, blocking);
@@ -181,21 +169,7 @@ class RaftGroupTest {
       throws Exception {
     long leader = c.awaitLeader();
     long target = c.someFollower(leader);
-    List<String> events = new CopyOnWriteArrayList<>();
-    c.groups
-        .get(target)
-        .addListener(
-            new LeadershipListener() {
-              @Override
-              public void granted(long term, FencingToken token) {
-                events.add("granted " + term);
-              }
-
-              @Override
-              public void revoked(long term) {
-                events.add("revoked " + term);
-              }
-            });
+    List<String> events = recordLeadership(c.groups.get(target));
     // The target's applier stops at this entry (one pool thread held; the other runs the loops);
     // its grant will queue behind it.
     ((GatedStateMachine) c.stateMachines.get(target)).armed = true;
@@ -218,6 +192,24 @@ class RaftGroupTest {
     // The grant was queued behind the gated entry; let the notifications that follow it run.
     Thread.sleep(200);
     assertThat(events).isIn(List.of(), List.of("granted " + term, "revoked " + term));
+  }
+
+  /** Registers a listener on {@code g} that records "granted T" and "revoked T" in order. */
+  private static List<String> recordLeadership(RaftGroup g) {
+    List<String> events = new CopyOnWriteArrayList<>();
+    g.addListener(
+        new LeadershipListener() {
+          @Override
+          public void granted(long term, FencingToken token) {
+            events.add("granted " + term);
+          }
+
+          @Override
+          public void revoked(long term) {
+            events.add("revoked " + term);
+          }
+        });
+    return events;
   }
 
   /** A {@link KvStateMachine} whose apply of one command waits for a gate to open, once armed. */
@@ -258,15 +250,7 @@ class RaftGroupTest {
   @Test
   void aProposalItsCallerGaveUpOnIsStillForgottenAtItsDeadline() {
     try (LocalCluster c =
-        new LocalCluster(
-            3,
-            0,
-            new GroupOptions("kv", Duration.ofMillis(10), Duration.ofMillis(300), 10_000, 100),
-            RaftConfig.builder()
-                .electionTick(10)
-                .heartbeatTick(1)
-                .preVote(true)
-                .checkQuorum(true))) {
+        LocalCluster.of(3, LocalCluster.options(Duration.ofMillis(300), 10_000, 100))) {
       long leader = c.awaitLeader();
       RaftGroup g = c.groups.get(leader);
       c.isolate(leader);

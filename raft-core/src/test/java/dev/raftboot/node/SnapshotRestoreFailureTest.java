@@ -2,7 +2,6 @@ package dev.raftboot.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.raftboot.core.RaftConfig;
 import dev.raftboot.testkit.KvStateMachine;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -20,18 +19,9 @@ class SnapshotRestoreFailureTest {
 
   @Test
   void aFollowerThatCannotRestoreASnapshotHaltsItsStateMachine() throws Exception {
-    try (LocalCluster c =
-        new LocalCluster(
-            3,
-            0,
-            // A snapshot every 20 entries, 5 kept behind: a follower cut off for 60 writes can
-            // only catch up from a snapshot.
-            new GroupOptions("kv", Duration.ofMillis(10), Duration.ofSeconds(3), 20, 5),
-            RaftConfig.builder()
-                .electionTick(10)
-                .heartbeatTick(1)
-                .preVote(true)
-                .checkQuorum(true))) {
+    // A snapshot every 20 entries, 5 kept behind: a follower cut off for 60 writes can only catch
+    // up from a snapshot.
+    try (LocalCluster c = LocalCluster.of(3, LocalCluster.options(Duration.ofSeconds(3), 20, 5))) {
       long leader = c.awaitLeader();
       long follower = c.someFollower(leader);
       c.crash(follower);
