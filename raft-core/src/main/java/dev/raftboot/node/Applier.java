@@ -120,22 +120,23 @@ final class Applier {
         env.origin() == nodeId ? proposals.remove(env.proposalId()) : null;
     sessions.advanceClock(env.proposedAtMillis());
     switch (env.kind()) {
-      case COMMAND -> answer(f, applyCommand(e.getIndex(), env.command()), env);
+      case COMMAND -> answer(f, applyCommand(e.getIndex(), e.getTerm(), env.command()), env);
       case OPEN_SESSION -> {
         sessions.open(e.getIndex());
         appliedIndex = applied;
         answer(f, new SessionOutcome.Value(e.getIndex()), env);
       }
-      case SESSION_COMMAND -> applySessionCommand(e.getIndex(), env, f);
+      case SESSION_COMMAND -> applySessionCommand(e.getIndex(), e.getTerm(), env, f);
     }
   }
 
   /** At most once per (client, sequence): a request applied before is answered from the table. */
-  private void applySessionCommand(long index, ProposalEnvelope env, CompletableFuture<Object> f) {
+  private void applySessionCommand(
+      long index, long term, ProposalEnvelope env, CompletableFuture<Object> f) {
     SessionTable.Check check = sessions.check(env.clientId(), env.sequence());
     switch (check.verdict()) {
       case NEW -> {
-        SessionOutcome outcome = applyCommand(index, env.command());
+        SessionOutcome outcome = applyCommand(index, term, env.command());
         sessions.record(env.clientId(), env.sequence(), outcome);
         answer(f, outcome, env);
       }
@@ -156,9 +157,9 @@ final class Applier {
     }
   }
 
-  private SessionOutcome applyCommand(long index, byte[] command) {
+  private SessionOutcome applyCommand(long index, long term, byte[] command) {
     try {
-      Object result = stateMachine.apply(index, command);
+      Object result = stateMachine.apply(index, term, command);
       // Visible before the proposer hears back: after propose().get(), appliedIndex() covers it.
       appliedIndex = applied;
       return new SessionOutcome.Value(result);

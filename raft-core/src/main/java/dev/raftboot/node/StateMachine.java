@@ -20,6 +20,17 @@ public interface StateMachine {
   Object apply(long index, byte[] command);
 
   /**
+   * Applies one committed command that was appended to the log in {@code term}: the term of the
+   * leader that appended it, the same on every node. The runtime calls this one; the default
+   * ignores the term. A state machine can use it to accept a command only from the leadership that
+   * made it (a command proposed by a leader of term 5 that steps down, then forwarded to and
+   * appended by the leader of term 6, carries term 5 inside and is appended in term 6).
+   */
+  default Object apply(long index, long term, byte[] command) {
+    return apply(index, command);
+  }
+
+  /**
    * Writes a consistent point-in-time image of the whole state. I/O failures are reported as {@link
    * java.io.UncheckedIOException}.
    */

@@ -70,12 +70,36 @@ public final class SchedulerStateMachine implements StateMachine {
     this.historySize = historySize;
   }
 
+  /** Applies a command whose log term is not known: claims are judged on their own term only. */
   @Override
   public synchronized Object apply(long index, byte[] bytes) {
+    return apply(index, UNKNOWN_TERM, bytes);
+  }
+
+  private static final long UNKNOWN_TERM = -1;
+
+  /**
+   * Applies a command appended to the log in {@code term}. A claim counts only if the leadership
+   * that made it appended it: a leader that stepped down just as it claimed has its claim forwarded
+   * to the next leader and appended in a later term, and that claim is refused, so it cannot take a
+   * slot from the leader now deciding.
+   */
+  @Override
+  public synchronized Object apply(long index, long term, byte[] bytes) {
     SchedulerCommand c = SchedulerCommand.decode(bytes);
     JobState s = jobs.computeIfAbsent(c.job(), k -> new JobState());
     return switch (c.kind()) {
-      case CLAIM -> claim(s, c, index);
+      case CLAIM ->
+          term != UNKNOWN_TERM && c.term() != term
+              ? new ClaimResult(
+                  false,
+                  index,
+                  "claimed by the leader of term "
+                      + c.term()
+                      + ", appended in term "
+                      + term
+                      + ": that leadership had ended")
+              : claim(s, c, index);
       case FINISH -> finish(s, c);
       case SKIP -> skip(s, c);
     };

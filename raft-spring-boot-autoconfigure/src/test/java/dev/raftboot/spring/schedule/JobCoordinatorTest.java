@@ -99,7 +99,11 @@ class JobCoordinatorTest {
   /** As if an earlier leader had decided up to {@code slot} (claimed but never finished). */
   private void earlierLeaderClaimed(long slot) throws Exception {
     await().until(() -> group.status().leaderId() == 1);
-    group.propose(SchedulerCommand.claim("job", slot, 1, 9, 0).encode()).get(5, TimeUnit.SECONDS);
+    // In this term: a claim counts only in the term it was appended in.
+    long term = group.status().term();
+    group
+        .propose(SchedulerCommand.claim("job", slot, 1, 9, term).encode())
+        .get(5, TimeUnit.SECONDS);
   }
 
   private void lead() {

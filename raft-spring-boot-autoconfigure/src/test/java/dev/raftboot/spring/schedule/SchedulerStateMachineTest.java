@@ -49,6 +49,18 @@ class SchedulerStateMachineTest {
   }
 
   @Test
+  void aClaimAppendedInAnotherTermThanItsLeadersIsRefused() {
+    // The leader of term 5 stepped down as it claimed: its claim was forwarded to the leader of
+    // term 6 and appended there, before that leader claimed the slot itself.
+    Object stale = sm.apply(++index, 6, SchedulerCommand.claim("job", 1000, 1, 1, 5).encode());
+    assertThat(((SchedulerStateMachine.ClaimResult) stale).granted()).isFalse();
+    assertThat(((SchedulerStateMachine.ClaimResult) stale).reason()).contains("term 5");
+    // The new leader's own claim of the same slot is granted: the slot is not lost.
+    Object own = sm.apply(++index, 6, SchedulerCommand.claim("job", 1000, 1, 2, 6).encode());
+    assertThat(((SchedulerStateMachine.ClaimResult) own).granted()).isTrue();
+  }
+
+  @Test
   void anUnfinishedSlotIsEitherSkippedOrRunAgainAsTheNextAttempt() {
     assertThat(claim(1000, 1, 1)).isTrue();
     assertThat(claim(1000, 3, 2)).as("attempts go up by one").isFalse();
