@@ -352,6 +352,7 @@ final class Leader {
   }
 
   private void sendTimeoutNow(long to) {
+    r.leaseVoid = true;
     r.send(Message.newBuilder().setTo(to).setType(MessageType.MSG_TIMEOUT_NOW));
   }
 }

@@ -20,7 +20,9 @@ final class LeaderReads {
   }
 
   void readIndex(Message m) {
-    if (r.prs.isSingleton()) {
+    // Only the one voter is sure to lead: a leader removed from a single-voter configuration (and
+    // left leading, stepDownOnRemoval off) is not, and must confirm like any other.
+    if (r.prs.isSingleton() && r.prs.isVoter(r.id)) {
       respondToReadIndex(m, r.raftLog.committed());
       return;
     }
@@ -40,6 +42,10 @@ final class LeaderReads {
         m.getLeaseRead() && r.config.checkQuorum()
             ? ReadOnlyOption.LEASE_BASED
             : r.readOnly.option();
+    if (r.leaseVoid || r.leadTransferee != 0) {
+      // Handing leadership over: the target's campaign is not refused for this leader's lease.
+      option = ReadOnlyOption.SAFE;
+    }
     switch (option) {
       case SAFE -> {
         r.readOnly.addRequest(r.raftLog.committed(), m);

@@ -51,6 +51,13 @@ final class Raft {
   long leadTransferee;
 
   /**
+   * This leadership has sent MSG_TIMEOUT_NOW: the target may win an election its voters do not
+   * refuse for a lease (a transfer's campaign overrides it), so this leader's lease proves nothing
+   * any more. Lease reads go the safe way until the leadership ends.
+   */
+  boolean leaseVoid;
+
+  /**
    * Only one conf change may be pending (in the log, not yet applied); this is the index of the
    * latest one a leader appended.
    */
@@ -209,6 +216,7 @@ final class Raft {
     heartbeatElapsed = 0;
     resetRandomizedElectionTimeout();
     leadTransferee = 0;
+    leaseVoid = false;
     prs.resetVotes();
     long lastIndex = raftLog.lastIndex();
     long persisted = raftLog.persistedLastIndex();

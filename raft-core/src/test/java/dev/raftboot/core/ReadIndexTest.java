@@ -5,6 +5,7 @@ import static dev.raftboot.core.Msgs.ofType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.raftboot.proto.ConfChangeTransition;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
 import java.util.List;
@@ -178,6 +179,46 @@ class ReadIndexTest {
   }
 
   // etcd IsSingleton: a single-voter leader answers reads at once.
+  // A leader that sent MSG_TIMEOUT_NOW cannot trust its lease: the target's campaign overrides
+  // the voters' lease, so it may lead (and commit) before this leader hears of it.
+  @Test
+  void leaseReadsGoTheSafeWayOnceALeadershipTransferHasBegun() {
+    Network net =
+        Network.of(
+            3, Network.defaults().checkQuorum(true).readOnlyOption(ReadOnlyOption.LEASE_BASED));
+    net.campaign(1);
+    net.intercept(m -> m.getType() == MessageType.MSG_TIMEOUT_NOW);
+    TestNode n1 = net.node(1);
+    n1.raw.transferLeader(2);
+    net.settle();
+    assertThat(n1.status().role()).isEqualTo(StateRole.LEADER);
+    n1.readStates.clear();
+    n1.raw.readIndex(bytes("during"));
+    List<Message> out = n1.drain();
+    assertThat(ofType(out, MessageType.MSG_HEARTBEAT)).hasSize(2);
+    assertThat(n1.readStates).isEmpty();
+    net.send(out);
+    assertThat(n1.readStates).containsExactly(new ReadState(1, bytes("during")));
+  }
+
+  // A leader removed from a configuration of one voter (kept leading: stepDownOnRemoval off) is
+  // not that voter: it confirms a read like any leader instead of answering at once.
+  @Test
+  void aLeaderThatIsNotTheOneVoterDoesNotAnswerReadsAtOnce() {
+    Network net = Network.of(2, Network.defaults().stepDownOnRemoval(false));
+    net.campaign(1);
+    net.node(1)
+        .raw
+        .proposeConfChange(MembershipTest.cc(ConfChangeTransition.AUTO, MembershipTest.remove(1)));
+    net.settle();
+    TestNode n1 = net.node(1);
+    assertThat(n1.status().role()).isEqualTo(StateRole.LEADER);
+    n1.readStates.clear();
+    n1.raw.readIndex(bytes("removed"));
+    n1.drain();
+    assertThat(n1.readStates).isEmpty();
+  }
+
   @Test
   void singleVoterLeaderAnswersReadsAtOnce() {
     Network net = Network.of(1);
