@@ -161,7 +161,9 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
       if (job.misfire() == Misfire.RUN_AGAIN) {
         claimAndRun(job, leadership, s.lastSlot, s.attempt + 1);
       } else {
-        propose(SchedulerCommand.skip(job.name(), s.lastSlot, now, "misfire: leader lost mid-run"));
+        propose(
+            SchedulerCommand.skip(
+                job.name(), s.lastSlot, now, "misfire: leader lost mid-run", leadership.term()));
       }
       return now;
     }
@@ -181,14 +183,16 @@ final class JobCoordinator implements LeadershipListener, AutoCloseable {
           claimAndRun(job, leadership, next, 1); // oldest first; the next steps run the rest
         } else {
           // More than max-catch-up are due: the oldest are skipped, the newest run.
-          propose(SchedulerCommand.skip(job.name(), due.olderThanKept(), now, why));
+          propose(
+              SchedulerCommand.skip(job.name(), due.olderThanKept(), now, why, leadership.term()));
         }
       }
       case LATEST -> {
-        propose(SchedulerCommand.skip(job.name(), due.beforeLatest(), now, why));
+        propose(SchedulerCommand.skip(job.name(), due.beforeLatest(), now, why, leadership.term()));
         claimAndRun(job, leadership, due.latest(), 1);
       }
-      case NONE -> propose(SchedulerCommand.skip(job.name(), due.latest(), now, why));
+      case NONE ->
+          propose(SchedulerCommand.skip(job.name(), due.latest(), now, why, leadership.term()));
     }
     return now;
   }

@@ -54,10 +54,18 @@ record SchedulerCommand(
         Kind.FINISH, job, slot, attempt, 0, 0, outcome, started, at, message);
   }
 
+  /**
+   * Skips every slot up to and including {@code slot}, decided by the leader of {@code term} (0: by
+   * no particular leadership).
+   */
+  static SchedulerCommand skip(String job, long slot, long at, String reason, long term) {
+    return new SchedulerCommand(
+        Kind.SKIP, job, slot, 0, 0, term, JobRun.Outcome.SKIPPED, at, at, reason);
+  }
+
   /** Skips every slot up to and including {@code slot}. */
   static SchedulerCommand skip(String job, long slot, long at, String reason) {
-    return new SchedulerCommand(
-        Kind.SKIP, job, slot, 0, 0, 0, JobRun.Outcome.SKIPPED, at, at, reason);
+    return skip(job, slot, at, reason, 0);
   }
 
   byte[] encode() {

@@ -100,8 +100,10 @@ public final class SchedulerStateMachine implements StateMachine {
                       + term
                       + ": that leadership had ended")
               : claim(s, c, index);
+      // A skip is a leader's decision too (misfire, catch-up): one of a leadership that had ended
+      // by the time it was appended could take a slot from the leader now deciding.
+      case SKIP -> term != UNKNOWN_TERM && c.term() != 0 && c.term() != term ? false : skip(s, c);
       case FINISH -> finish(s, c);
-      case SKIP -> skip(s, c);
     };
   }
 

@@ -61,6 +61,22 @@ class SchedulerStateMachineTest {
   }
 
   @Test
+  void aSkipAppendedInAnotherTermThanItsLeadersIsRefused() {
+    Object own = sm.apply(++index, 5, SchedulerCommand.claim("job", 1000, 1, 1, 5).encode());
+    assertThat(((SchedulerStateMachine.ClaimResult) own).granted()).isTrue();
+    // The leader of term 5 decided to skip up to slot 3000 as it stepped down; forwarded, the
+    // skip is appended in term 6 and must not take those slots from the leader of term 6.
+    Object stale =
+        sm.apply(++index, 6, SchedulerCommand.skip("job", 3000, 1, "missed", 5).encode());
+    assertThat(stale).isEqualTo(false);
+    Object claim = sm.apply(++index, 6, SchedulerCommand.claim("job", 2000, 1, 2, 6).encode());
+    assertThat(((SchedulerStateMachine.ClaimResult) claim).granted()).isTrue();
+    // A skip of the leadership that appends it counts.
+    assertThat(sm.apply(++index, 6, SchedulerCommand.skip("job", 2000, 2, "misfire", 6).encode()))
+        .isEqualTo(true);
+  }
+
+  @Test
   void anUnfinishedSlotIsEitherSkippedOrRunAgainAsTheNextAttempt() {
     assertThat(claim(1000, 1, 1)).isTrue();
     assertThat(claim(1000, 3, 2)).as("attempts go up by one").isFalse();
