@@ -60,6 +60,9 @@ public final class SchedulerStateMachine implements StateMachine {
     }
   }
 
+  /** The log term of a command applied through {@link #apply(long, byte[])}. */
+  private static final long UNKNOWN_TERM = -1;
+
   private final int historySize;
   private final Map<String, JobState> jobs = new TreeMap<>();
 
@@ -76,21 +79,20 @@ public final class SchedulerStateMachine implements StateMachine {
     return apply(index, UNKNOWN_TERM, bytes);
   }
 
-  private static final long UNKNOWN_TERM = -1;
-
   /**
-   * Applies a command appended to the log in {@code term}. A claim counts only if the leadership
-   * that made it appended it: a leader that stepped down just as it claimed has its claim forwarded
-   * to the next leader and appended in a later term, and that claim is refused, so it cannot take a
-   * slot from the leader now deciding.
+   * Applies a command appended to the log in {@code term}. A claim or a skip (a leader's decisions)
+   * counts only if the leadership that made it appended it: a leader that stepped down just as it
+   * decided has its command forwarded to the next leader and appended in a later term, where it
+   * could take a slot from the leader now deciding. The end of a run counts from any node.
    */
   @Override
   public synchronized Object apply(long index, long term, byte[] bytes) {
     SchedulerCommand c = SchedulerCommand.decode(bytes);
     JobState s = jobs.computeIfAbsent(c.job(), k -> new JobState());
+    boolean fromAnotherTerm = term != UNKNOWN_TERM && c.term() != term;
     return switch (c.kind()) {
       case CLAIM ->
-          term != UNKNOWN_TERM && c.term() != term
+          fromAnotherTerm
               ? new ClaimResult(
                   false,
                   index,
@@ -100,9 +102,8 @@ public final class SchedulerStateMachine implements StateMachine {
                       + term
                       + ": that leadership had ended")
               : claim(s, c, index);
-      // A skip is a leader's decision too (misfire, catch-up): one of a leadership that had ended
-      // by the time it was appended could take a slot from the leader now deciding.
-      case SKIP -> term != UNKNOWN_TERM && c.term() != 0 && c.term() != term ? false : skip(s, c);
+      // A skip of term 0 was decided by no particular leadership.
+      case SKIP -> !(fromAnotherTerm && c.term() != 0) && skip(s, c);
       case FINISH -> finish(s, c);
     };
   }
