@@ -24,9 +24,12 @@ record DueSlots(long count, long latest, long beforeLatest, long olderThanKept) 
     ArrayDeque<Long> newest = new ArrayDeque<>(keep + 1);
     long count = 0;
     long olderThanKept = Long.MIN_VALUE;
-    long t = first;
-    while (t <= now) {
+    long latest = first;
+    long beforeLatest = Long.MIN_VALUE;
+    for (long t = first; t <= now; ) {
       count++;
+      beforeLatest = count > 1 ? latest : Long.MIN_VALUE;
+      latest = t;
       newest.addLast(t);
       if (newest.size() > keep) {
         olderThanKept = newest.removeFirst();
@@ -36,14 +39,6 @@ record DueSlots(long count, long latest, long beforeLatest, long olderThanKept) 
         break; // slots that do not advance: never loop forever
       }
       t = following;
-    }
-    long latest = newest.isEmpty() ? first : newest.peekLast();
-    long beforeLatest = Long.MIN_VALUE;
-    if (newest.size() >= 2) {
-      Long[] kept = newest.toArray(new Long[0]);
-      beforeLatest = kept[kept.length - 2];
-    } else if (count >= 2) {
-      beforeLatest = olderThanKept;
     }
     return new DueSlots(count, latest, beforeLatest, olderThanKept);
   }
