@@ -62,6 +62,15 @@ final class GrpcPeer {
   private final Executor executor;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
+
+  /**
+   * Paces the redials of a channel gRPC reports failed. Apart from {@link #backoff}: redials while
+   * a peer is down must not lengthen the backoff after a stream failure, during which sends are
+   * dropped (a node whose peers start after it would otherwise drop messages for seconds once they
+   * are up).
+   */
+  private final Backoff redialBackoff;
+
   private final Drainer drainer;
   private final Set<SnapshotSender> snapshots = ConcurrentHashMap.newKeySet();
 
@@ -106,6 +115,7 @@ final class GrpcPeer {
     this.drainer = new Drainer(executor, this::drainOnce);
     this.scheduler = scheduler;
     this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
+    this.redialBackoff = new Backoff(config.initialBackoff(), config.maxBackoff());
   }
 
   PeerAddress address() {
@@ -171,7 +181,8 @@ final class GrpcPeer {
           // Scheduled under the lock while not CLOSED: close() closes every peer before the
           // transport stops the scheduler.
           redialScheduled = true;
-          scheduler.schedule(this::scheduledRedial, backoff.nextDelayNanos(), TimeUnit.NANOSECONDS);
+          scheduler.schedule(
+              this::scheduledRedial, redialBackoff.nextDelayNanos(), TimeUnit.NANOSECONDS);
         }
       } else {
         state = State.CONNECTING;
@@ -209,6 +220,7 @@ final class GrpcPeer {
    */
   void peerIsUp() {
     synchronized (this) {
+      redialBackoff.reset();
       if (state == State.BACKOFF) {
         backoff.reset();
         state = State.IDLE;
@@ -265,6 +277,7 @@ final class GrpcPeer {
         state = State.CONNECTED;
         connectedSinceNanos = System.nanoTime();
         backoff.reset();
+        redialBackoff.reset();
         if (reportedDown) {
           log.info("node {}: stream to peer {} at {} is up again", localId, id, address);
         }
