@@ -142,7 +142,8 @@ final class Follower {
         Message.newBuilder()
             .setTo(m.getFrom())
             .setType(MessageType.MSG_HEARTBEAT_RESPONSE)
-            .setContext(m.getContext()));
+            .setContext(m.getContext())
+            .setLeaseTick(m.getLeaseTick()));
   }
 
   void handleSnapshot(Message m) {

@@ -286,6 +286,7 @@ final class Leader {
 
   private void handleHeartbeatResponse(Message m, PeerProgress pr) {
     pr.recentActive(true);
+    r.lease.onHeartbeatAnswer(pr, m.getLeaseTick());
     pr.probeSent(false);
     // A full window may be full of lost messages: free a slot so that progress resumes.
     if (pr.state() == ProgressState.REPLICATE && pr.inflights().full()) {
@@ -307,6 +308,11 @@ final class Leader {
   /** Read index requests that arrived before this leader committed an entry of its term. */
   void releasePendingReadIndexMessages() {
     reads.releasePending();
+  }
+
+  /** Read rounds whose acknowledgements are a quorum of a new configuration are answered. */
+  void recountReadRounds() {
+    reads.recountRounds();
   }
 
   // ---------------------------------------------------------------- leadership transfer

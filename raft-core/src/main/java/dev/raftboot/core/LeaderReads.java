@@ -1,5 +1,6 @@
 package dev.raftboot.core;
 
+import com.google.protobuf.ByteString;
 import dev.raftboot.core.quorum.VoteResult;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
@@ -20,15 +21,11 @@ final class LeaderReads {
   }
 
   void readIndex(Message m) {
-    // Only the one voter is sure to lead: a leader removed from a single-voter configuration (and
-    // left leading, stepDownOnRemoval off) is not, and must confirm like any other.
-    if (r.prs.isSingleton() && r.prs.isVoter(r.id)) {
-      respondToReadIndex(m, r.raftLog.committed());
-      return;
-    }
     if (!committedEntryInCurrentTerm()) {
       // Thesis §6.4: until it commits an entry of its term, a new leader does not know the
-      // commit index of its predecessor. Hold the read until then.
+      // commit index of its predecessor. Neither does a lone voter: a commit that only moved its
+      // index was written without a sync, so after a crash it may trail what was acknowledged.
+      // Hold the read until then.
       r.pendingReadIndexMessages.add(m);
       return;
     }
@@ -36,20 +33,26 @@ final class LeaderReads {
   }
 
   private void confirmAndRespond(Message m) {
+    // Only the one voter is sure to lead: a leader removed from a single-voter configuration (and
+    // left leading, stepDownOnRemoval off) is not, and must confirm like any other.
+    if (r.prs.isSingleton() && r.prs.isVoter(r.id)) {
+      respondToReadIndex(m, r.raftLog.committed());
+      return;
+    }
     // A lease read asked for by one request is honoured only where leases are sound: with
-    // check-quorum a leader steps down before its followers could elect another.
+    // check-quorum, which makes voters refuse other candidates while they hear from a leader.
     ReadOnlyOption option =
         m.getLeaseRead() && r.config.checkQuorum()
             ? ReadOnlyOption.LEASE_BASED
             : r.readOnly.option();
-    if (r.leaseVoid || r.leadTransferee != 0) {
-      // Handing leadership over: the target's campaign is not refused for this leader's lease.
+    if (option == ReadOnlyOption.LEASE_BASED && !r.lease.holds()) {
+      // No quorum answered a heartbeat recent enough, or leadership is being handed over.
       option = ReadOnlyOption.SAFE;
     }
     switch (option) {
       case SAFE -> {
         r.readOnly.addRequest(r.raftLog.committed(), m);
-        // The leader's own acknowledgement; a single-voter config would be answered here.
+        // The leader's own acknowledgement.
         r.readOnly.recvAck(r.id, m.getEntries(0).getData());
         r.replication.bcastHeartbeatWithContext(m.getEntries(0).getData());
       }
@@ -96,7 +99,27 @@ final class LeaderReads {
     if (r.prs.config().voters().voteResult(acks) != VoteResult.WON) {
       return;
     }
-    for (ReadOnly.Pending p : r.readOnly.advance(m.getContext())) {
+    respondUpTo(m.getContext());
+  }
+
+  /**
+   * The configuration changed: the acknowledgements a read round already has may be a quorum of the
+   * new voters, and no more may come (the others were removed), so count them again.
+   */
+  void recountRounds() {
+    ByteString newestConfirmed = null;
+    for (ReadOnly.Pending p : r.readOnly.pendingInOrder()) {
+      if (r.prs.config().voters().voteResult(p.acks) == VoteResult.WON) {
+        newestConfirmed = p.context();
+      }
+    }
+    if (newestConfirmed != null) {
+      respondUpTo(newestConfirmed);
+    }
+  }
+
+  private void respondUpTo(ByteString ctx) {
+    for (ReadOnly.Pending p : r.readOnly.advance(ctx)) {
       respondToReadIndex(p.request, p.index);
     }
   }

@@ -90,6 +90,7 @@ final class Raft {
   final Elections elections = new Elections(this);
   final Follower follower = new Follower(this);
   final HeldProposals heldProposals = new HeldProposals(this);
+  final Lease lease;
 
   Raft(RaftConfig config, LogStorage storage) {
     this.config = config;
@@ -115,6 +116,7 @@ final class Raft {
     if (config.applied() > 0) {
       raftLog.appliedTo(config.applied());
     }
+    this.lease = new Lease(this, term > 0);
     becomeFollower(term, 0);
     log.info(
         "raft {} started [term: {}, commit: {}, applied: {}, lastIndex: {}, lastTerm: {}, {}]",
@@ -255,6 +257,7 @@ final class Raft {
   // ---------------------------------------------------------------- ticks
 
   void tick() {
+    lease.tick();
     if (state == StateRole.LEADER) {
       leader.tickHeartbeat();
     } else {
@@ -287,8 +290,7 @@ final class Raft {
     if (mt > term) {
       if (type == MessageType.MSG_REQUEST_VOTE || type == MessageType.MSG_REQUEST_PRE_VOTE) {
         boolean force = CAMPAIGN_TRANSFER.equals(m.getContext());
-        boolean inLease = config.checkQuorum() && lead != 0 && electionElapsed < electionTimeout;
-        if (!force && inLease) {
+        if (!force && lease.refusesVotes()) {
           // Within the lease of a live leader a node disregards votes: a node partitioned
           // away and back must not depose a healthy leader (thesis §4.2.3).
           log.info(

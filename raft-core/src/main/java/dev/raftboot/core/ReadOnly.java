@@ -25,6 +25,10 @@ final class ReadOnly {
       this.request = request;
       this.index = index;
     }
+
+    ByteString context() {
+      return request.getEntries(0).getData();
+    }
   }
 
   private final ReadOnlyOption option;
@@ -86,6 +90,15 @@ final class ReadOnly {
   /** The context of the newest pending request, sent with heartbeats; empty when none. */
   ByteString lastPendingRequestCtx() {
     return queue.isEmpty() ? ByteString.EMPTY : queue.peekLast();
+  }
+
+  /** The pending requests, oldest first. */
+  List<Pending> pendingInOrder() {
+    List<Pending> inOrder = new ArrayList<>(queue.size());
+    for (ByteString c : queue) {
+      inOrder.add(pending.get(c));
+    }
+    return inOrder;
   }
 
   int pendingCount() {

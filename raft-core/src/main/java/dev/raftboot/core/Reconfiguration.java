@@ -64,8 +64,11 @@ final class Reconfiguration {
     if (r.state != StateRole.LEADER || cs.getVotersCount() == 0) {
       return cs;
     }
+    r.leader.recountReadRounds();
     if (r.leader.maybeCommit()) {
-      // The new configuration may commit more: tell everyone.
+      // The new configuration may commit more (the first entry of this term, perhaps, which
+      // releases the reads held for it): tell everyone.
+      r.leader.releasePendingReadIndexMessages();
       r.replication.bcastAppend();
     } else {
       // Otherwise at least probe the peers that were just added.

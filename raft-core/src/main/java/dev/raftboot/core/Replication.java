@@ -192,6 +192,7 @@ final class Replication {
             .setTo(to)
             .setType(MessageType.MSG_HEARTBEAT)
             .setCommit(commit)
-            .setContext(ctx));
+            .setContext(ctx)
+            .setLeaseTick(r.lease.stamp()));
   }
 }

@@ -100,13 +100,15 @@ class ReadBarriersTest {
   }
 
   private static RawNode singleVoterLeader() {
+    MemoryLogStorage storage = new MemoryLogStorage(ConfState.newBuilder().addVoters(1).build());
     RawNode raw =
         new RawNode(
             RaftConfig.builder().id(1).electionTick(10).heartbeatTick(1).checkQuorum(true).build(),
-            new MemoryLogStorage(ConfState.newBuilder().addVoters(1).build()));
+            storage);
     raw.campaign();
     while (raw.hasReady()) {
       Ready rd = raw.ready();
+      storage.append(rd.entries());
       raw.advance(rd);
     }
     return raw;

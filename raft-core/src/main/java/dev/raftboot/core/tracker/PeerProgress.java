@@ -22,6 +22,9 @@ public final class PeerProgress {
   /** While in SNAPSHOT: the index of the snapshot being sent. */
   private long pendingSnapshot;
 
+  /** The newest lease stamp of a heartbeat this peer answered (see the core's Lease). */
+  private long leaseStamp;
+
   /** Heard from since the last check-quorum round. */
   private boolean recentActive;
 
@@ -48,6 +51,14 @@ public final class PeerProgress {
 
   public ProgressState state() {
     return state;
+  }
+
+  public long leaseStamp() {
+    return leaseStamp;
+  }
+
+  public void leaseStamp(long stamp) {
+    this.leaseStamp = stamp;
   }
 
   public long pendingSnapshot() {
@@ -89,6 +100,7 @@ public final class PeerProgress {
     c.pendingSnapshot = pendingSnapshot;
     c.recentActive = recentActive;
     c.probeSent = probeSent;
+    c.leaseStamp = leaseStamp;
     return c;
   }
 
