@@ -75,10 +75,12 @@ public final class RaftGroup implements AutoCloseable {
   private volatile Supplier<Map<Long, Duration>> peerUptimes = Map::of;
   private boolean flushScheduled;
   private boolean closed;
+  private TickClock tickClock;
 
   private volatile Status status;
 
   private ScheduledFuture<?> ticker;
+  private final int electionTicks;
 
   /**
    * A group over {@code storage}; its state machine is restored from the storage's snapshot, if
@@ -94,6 +96,7 @@ public final class RaftGroup implements AutoCloseable {
       ScheduledExecutorService timer) {
     this.options = options;
     this.nodeId = config.id();
+    this.electionTicks = config.electionTick();
     this.timer = timer;
     this.loop = new SerialExecutor(pool);
     this.batch = new ProposalBatch(options.name());
@@ -148,14 +151,17 @@ public final class RaftGroup implements AutoCloseable {
   /** Starts ticking. */
   public void start() {
     long ms = options.tickInterval().toMillis();
+    long startedAt = System.nanoTime();
+    loop.execute(
+        () ->
+            tickClock =
+                new TickClock(options.tickInterval().toNanos(), 2 * electionTicks + 1, startedAt));
     ticker =
         timer.scheduleAtFixedRate(
             () ->
                 loop.execute(
                     () -> {
                       if (!closed) {
-                        raw.tick();
-                        reads.onTick();
                         deadlines.expire(System.nanoTime());
                         flush();
                       }
@@ -163,6 +169,17 @@ public final class RaftGroup implements AutoCloseable {
             ms,
             ms,
             TimeUnit.MILLISECONDS);
+  }
+
+  /** Takes the ticks the clock says are due (see {@link TickClock}). */
+  private void tickUpToNow() {
+    if (tickClock == null) {
+      return;
+    }
+    for (int due = tickClock.take(System.nanoTime()); due > 0; due--) {
+      raw.tick();
+      reads.onTick();
+    }
   }
 
   /** Steps messages received from peers. */
@@ -578,6 +595,8 @@ public final class RaftGroup implements AutoCloseable {
     if (closed) {
       return;
     }
+    // Before reads are issued: a lease is only as fresh as the tick count.
+    tickUpToNow();
     batch.proposeTo(raw, proposals);
     reads.issue(raw);
     if (raw.hasReady()) {

@@ -30,6 +30,11 @@ final class LocalCluster implements AutoCloseable {
   final TreeMap<Long, StateMachine> stateMachines = new TreeMap<>();
 
   final TreeMap<Long, MemoryGroupStorage> storages = new TreeMap<>();
+
+  /** The timer each node ticks on. */
+  final Map<Long, ScheduledExecutorService> timers = new ConcurrentHashMap<>();
+
+  private final boolean timerPerNode;
   private final Set<Long> isolated = ConcurrentHashMap.newKeySet();
   private final GroupOptions options;
   private final RaftConfig.Builder config;
@@ -49,6 +54,21 @@ final class LocalCluster implements AutoCloseable {
       GroupOptions options,
       RaftConfig.Builder config,
       Supplier<StateMachine> newStateMachine) {
+    this(voters, learners, options, config, newStateMachine, false);
+  }
+
+  /**
+   * As above; with {@code timerPerNode} every node ticks on a timer of its own ({@link #timers}),
+   * which a test can stall to stop one node's ticks as a process pause would.
+   */
+  LocalCluster(
+      int voters,
+      int learners,
+      GroupOptions options,
+      RaftConfig.Builder config,
+      Supplier<StateMachine> newStateMachine,
+      boolean timerPerNode) {
+    this.timerPerNode = timerPerNode;
     this.options = options;
     this.config = config;
     this.newStateMachine = newStateMachine;
@@ -96,7 +116,8 @@ final class LocalCluster implements AutoCloseable {
             sm,
             msgs -> route(id, msgs),
             pool,
-            timer);
+            timers.computeIfAbsent(
+                id, k -> timerPerNode ? Executors.newSingleThreadScheduledExecutor() : timer));
     stateMachines.put(id, sm);
     if (sm instanceof KvStateMachine kv) {
       machines.put(id, kv);
@@ -216,6 +237,7 @@ final class LocalCluster implements AutoCloseable {
   @Override
   public void close() {
     groups.values().forEach(RaftGroup::close);
+    timers.values().forEach(ScheduledExecutorService::shutdownNow);
     timer.shutdownNow();
     pool.shutdownNow();
   }
