@@ -7,6 +7,7 @@ import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.SnapshotMetadata;
 import dev.raftboot.storage.RocksDbStore;
 import dev.raftboot.storage.snapshot.SnapshotStore;
+import dev.raftboot.testkit.FreePorts;
 import dev.raftboot.transport.GrpcTransport;
 import dev.raftboot.transport.GrpcTransportConfig;
 import dev.raftboot.transport.PeerAddress;
@@ -17,7 +18,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -442,8 +442,6 @@ class LargeSnapshotStreamingTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return FreePorts.next();
   }
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.proto.ConfState;
+import dev.raftboot.testkit.FreePorts;
 import dev.raftboot.testkit.KvStateMachine;
 import dev.raftboot.transport.PeerAddress;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -197,8 +197,6 @@ class RaftServerTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return FreePorts.next();
   }
 }

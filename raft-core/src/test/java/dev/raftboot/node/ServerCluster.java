@@ -2,14 +2,12 @@ package dev.raftboot.node;
 
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.proto.ConfState;
+import dev.raftboot.testkit.FreePorts;
 import dev.raftboot.testkit.KvStateMachine;
 import dev.raftboot.transport.GrpcTransportConfig;
 import dev.raftboot.transport.LinkFaults;
 import dev.raftboot.transport.PeerAddress;
 import dev.raftboot.transport.TlsConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -185,11 +183,7 @@ final class ServerCluster implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.next();
   }
 
   @Override

@@ -1,9 +1,8 @@
 package dev.raftboot.sample;
 
+import dev.raftboot.testkit.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -15,11 +14,7 @@ public final class TestPorts {
 
   /** A port free on 127.0.0.1 right now. */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.next();
   }
 
   /** Deletes {@code dir} and everything below it, if it exists. */

@@ -4,9 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.raftboot.spring.RaftRuntime;
 import dev.raftboot.spring.RaftTemplate;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import dev.raftboot.testkit.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,10 +148,6 @@ final class SpringCluster implements AutoCloseable {
   }
 
   private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.next();
   }
 }
