@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One Raft group running on real threads: its {@link RawNode} is driven by a serial loop on a
  * shared pool (never two threads at once, no locks in the core), ticked by a shared timer, and its
- * state machine is applied off the loop so a slow state machine never delays heartbeats.
+ * state machine is applied off the loop, on a pool of its own where the server gives one ({@link
+ * RaftServer} does), so a slow state machine never delays heartbeats.
  *
  * <p>Each loop pass drains every queued event (proposals, messages, ticks) into the node, then
  * handles one Ready at a time: persist (one sync for everything proposed meanwhile — group commit),
@@ -94,11 +95,27 @@ public final class RaftGroup implements AutoCloseable {
       MessageSender sender,
       Executor pool,
       ScheduledExecutorService timer) {
+    this(options, config, storage, stateMachine, sender, pool, pool, timer);
+  }
+
+  /**
+   * As above, with the Raft loop on {@code loopPool} and the state machine (and leadership
+   * listeners) on {@code applyPool}: a state machine that blocks then holds up no loop.
+   */
+  public RaftGroup(
+      GroupOptions options,
+      RaftConfig config,
+      GroupStorage storage,
+      StateMachine stateMachine,
+      MessageSender sender,
+      Executor loopPool,
+      Executor applyPool,
+      ScheduledExecutorService timer) {
     this.options = options;
     this.nodeId = config.id();
     this.electionTicks = config.electionTick();
     this.timer = timer;
-    this.loop = new SerialExecutor(pool);
+    this.loop = new SerialExecutor(loopPool);
     this.batch = new ProposalBatch(options.name());
     this.reads = new ReadBarriers(options.name(), nodeId);
     this.deadlines = new Deadlines(options.name(), options.proposalTimeout().toNanos());
@@ -119,7 +136,7 @@ public final class RaftGroup implements AutoCloseable {
             options.name(),
             nodeId,
             stateMachine,
-            pool,
+            applyPool,
             proposals,
             options.snapshotEvery(),
             options.sessions(),
@@ -129,7 +146,7 @@ public final class RaftGroup implements AutoCloseable {
     if (snapIndex > 0) {
       applier.restoreFromStorage(snap);
     }
-    this.leadership = new LeadershipTracker(pool, applier::execute, stats, status.term());
+    this.leadership = new LeadershipTracker(applyPool, applier::execute, stats, status.term());
     this.readies =
         new ReadyHandler(
             options.name(),

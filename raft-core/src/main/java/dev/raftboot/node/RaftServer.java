@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +49,11 @@ public final class RaftServer implements AutoCloseable {
   private final GrpcTransport transport;
   private final TransportBinding binding;
   private final ExecutorService pool;
+  private final ExecutorService applyPool;
   private final ScheduledThreadPoolExecutor timer;
   private final Map<String, RaftGroup> groups = new ConcurrentHashMap<>();
   private boolean started;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final boolean externalServer;
 
   private RaftServer(ServerConfig config, Consumer<GrpcTransportConfig.Builder> transportSettings) {
@@ -75,7 +78,8 @@ public final class RaftServer implements AutoCloseable {
     GrpcTransportConfig built = transportConfig.build();
     this.externalServer = built.externalServer();
     this.transport = new GrpcTransport(built, binding);
-    this.pool = Executors.newFixedThreadPool(config.threads(), daemon("raft-pool"));
+    this.pool = Executors.newFixedThreadPool(config.threads(), daemon("raft-loop"));
+    this.applyPool = Executors.newFixedThreadPool(config.applyThreads(), daemon("raft-apply"));
     this.timer = new ScheduledThreadPoolExecutor(1, daemon("raft-timer"));
     // Every proposal and read arms a timeout and cancels it when answered: without this, each
     // answered one would stay queued (holding its future and result) for the whole timeout.
@@ -217,6 +221,7 @@ public final class RaftServer implements AutoCloseable {
             stateMachine,
             binding.senderFor(name),
             pool,
+            applyPool,
             timer);
     groups.put(name, group);
     binding.bind(group);
@@ -264,17 +269,25 @@ public final class RaftServer implements AutoCloseable {
    * Closes every group (leaders hand leadership over first, within {@code grace} each), then the
    * transport; waits (up to {@link #DRAIN_TIMEOUT}) for the work already queued on the pool —
    * entries being applied, and the failing of reads and proposals still waiting — and closes the
-   * store.
+   * store. Closing again does nothing.
    */
   public void close(Duration grace) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     groups.values().forEach(g -> g.close(grace));
     groups.keySet().forEach(binding::unbind);
     groups.clear();
     transport.close();
     timer.shutdownNow();
     pool.shutdown();
+    applyPool.shutdown();
+    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
     try {
-      if (!pool.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      boolean drained =
+          pool.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
+              && applyPool.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (!drained) {
         log.warn(
             "node {}: work still queued after {} s (a state machine that does not return?);"
                 + " stopping it",
@@ -285,6 +298,7 @@ public final class RaftServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     pool.shutdownNow();
+    applyPool.shutdownNow();
     store.close();
   }
 

@@ -16,7 +16,10 @@ import java.util.Objects;
  * @param port the port peer traffic is served on (0 picks a free one)
  * @param peers the other nodes' addresses, by node id
  * @param dataDir where the RocksDB store and snapshot files live
- * @param threads size of the pool shared by every group's loop and applier
+ * @param threads size of the pool that runs every group's Raft loop (steps, persists, sends)
+ * @param applyThreads size of the pool that runs every group's state machine and leadership
+ *     listeners: a separate pool, so that state machines that block in {@code apply} hold up other
+ *     state machines at worst, never the loops that send heartbeats
  * @param tls TLS for peer traffic, or null for plaintext
  */
 public record ServerConfig(
@@ -27,6 +30,7 @@ public record ServerConfig(
     Map<Long, PeerAddress> peers,
     Path dataDir,
     int threads,
+    int applyThreads,
     TlsConfig tls) {
 
   public ServerConfig {
@@ -43,6 +47,23 @@ public record ServerConfig(
     if (threads < 1) {
       throw new IllegalArgumentException("ServerConfig.threads must be positive, was " + threads);
     }
+    if (applyThreads < 1) {
+      throw new IllegalArgumentException(
+          "ServerConfig.applyThreads must be positive, was " + applyThreads);
+    }
     peers = Map.copyOf(peers);
+  }
+
+  /** A config whose apply pool has as many threads as its loop pool. */
+  public ServerConfig(
+      long nodeId,
+      String clusterId,
+      String bindHost,
+      int port,
+      Map<Long, PeerAddress> peers,
+      Path dataDir,
+      int threads,
+      TlsConfig tls) {
+    this(nodeId, clusterId, bindHost, port, peers, dataDir, threads, threads, tls);
   }
 }

@@ -133,9 +133,11 @@ public class RaftAutoConfiguration {
   /**
    * The node's server. Peer traffic goes on the application's own gRPC server when {@link
    * GrpcServerPeerTransport} applies, otherwise on a port of its own ({@code raft.transport.port}).
-   * Closed by {@link RaftRuntime#stop()}, never by the bean factory.
+   * Closed by {@link RaftRuntime#stop()}, leadership handed over first; the bean factory closes it
+   * too (then a no-op), which matters when the context fails to start: the store's lock on the data
+   * directory is released instead of held until the JVM exits.
    */
-  @Bean(destroyMethod = "")
+  @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   RaftServer raftServer(RaftNodeSettings settings, ListableBeanFactory beans) {
     return createServer(settings, beans.containsBeanDefinition(PEER_SERVICE_BEAN));

@@ -162,6 +162,10 @@ public final class RaftNodeSettings {
       throw new RaftConfigurationException(
           "raft.threads", "must not be negative", "Use 0 for one thread per core.");
     }
+    if (p.getApplyThreads() < 0) {
+      throw new RaftConfigurationException(
+          "raft.apply-threads", "must not be negative", "Use 0 for as many as raft.threads.");
+    }
   }
 
   private static void checkGroups(RaftProperties p) {
@@ -309,6 +313,7 @@ public final class RaftNodeSettings {
         properties.getThreads() > 0
             ? properties.getThreads()
             : Math.max(2, Runtime.getRuntime().availableProcessors());
+    int applyThreads = properties.getApplyThreads() > 0 ? properties.getApplyThreads() : threads;
     return new ServerConfig(
         nodeId,
         properties.getClusterId(),
@@ -317,6 +322,7 @@ public final class RaftNodeSettings {
         peers,
         properties.getDataDir(),
         threads,
+        applyThreads,
         tls);
   }
 

@@ -90,8 +90,15 @@ public class RaftProperties {
   /** Largest append message sent to a follower (entries beyond it go in the next message). */
   private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
-  /** Threads shared by all groups' raft loops and appliers; 0 means one per available core. */
+  /** Threads that run all groups' raft loops; 0 means one per available core (at least 2). */
   private int threads = 0;
+
+  /**
+   * Threads that run all groups' state machines and leadership listeners, apart from the raft loops
+   * so that a state machine that blocks never holds up heartbeats; 0 means as many as {@code
+   * threads}.
+   */
+  private int applyThreads = 0;
 
   /**
    * How long a leader that shuts down waits for its leadership to pass to a caught-up follower (the
@@ -338,6 +345,14 @@ public class RaftProperties {
 
   public void setThreads(int threads) {
     this.threads = threads;
+  }
+
+  public int getApplyThreads() {
+    return applyThreads;
+  }
+
+  public void setApplyThreads(int applyThreads) {
+    this.applyThreads = applyThreads;
   }
 
   public Duration getShutdownTransferTimeout() {

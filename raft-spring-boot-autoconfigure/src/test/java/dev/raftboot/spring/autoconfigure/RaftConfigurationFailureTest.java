@@ -2,6 +2,8 @@ package dev.raftboot.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.raftboot.node.RaftServer;
+import dev.raftboot.spring.RaftGroupOpenedListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -80,6 +83,11 @@ class RaftConfigurationFailureTest {
             List.of("raft.node-id=1", "raft.scheduler.max-catch-up=0"),
             "'raft.scheduler.max-catch-up'",
             "at least 1"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.apply-threads=-1"),
+            "'raft.apply-threads'",
+            "must not be negative"));
     return cases;
   }
 
@@ -142,6 +150,45 @@ class RaftConfigurationFailureTest {
 
   @dev.raftboot.spring.RaftStateMachine("..")
   static class DotDot extends CounterStateMachine {}
+
+  /**
+   * A context that fails to start after the node's store opened releases the data directory: a
+   * second start in the same JVM (a test, a retried start) opens it again.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(classes = {FailsBeforeStart.class, FailsWhileStarting.class})
+  void aContextThatFailsToStartReleasesTheDataDirectory(Class<?> failure) {
+    Path data = dir.resolve("failed-start-" + failure.getSimpleName());
+    String[] properties = {"raft.node-id=1", "raft.transport.port=0", "raft.data-dir=" + data};
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(JacksonAutoConfiguration.class, RaftAutoConfiguration.class))
+        .withUserConfiguration(CounterConfig.class, failure)
+        .withPropertyValues(properties)
+        .run(ctx -> assertThat(ctx).hasFailed());
+    RaftProperties p = new RaftProperties();
+    p.setNodeId(1L);
+    p.setDataDir(data);
+    RaftAutoConfiguration.createServer(RaftNodeSettings.of(p), false).close();
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class FailsBeforeStart {
+    @Bean
+    Object failsOnceTheServerExists(RaftServer server) {
+      throw new IllegalStateException("a bean of the application fails");
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class FailsWhileStarting {
+    @Bean
+    RaftGroupOpenedListener failsWhenAGroupOpens() {
+      return group -> {
+        throw new IllegalStateException("a listener fails while the runtime starts");
+      };
+    }
+  }
 
   @Configuration(proxyBeanMethods = false)
   static class DotDotConfig {

@@ -41,6 +41,17 @@ class RaftNodeSettingsTest {
   }
 
   @Test
+  void theApplyPoolHasAsManyThreadsAsTheLoopPoolUnlessSet() {
+    RaftProperties p = properties();
+    p.setThreads(3);
+    assertThat(RaftNodeSettings.of(p).serverConfig(false).applyThreads()).isEqualTo(3);
+    p.setApplyThreads(8);
+    ServerConfig server = RaftNodeSettings.of(p).serverConfig(false);
+    assertThat(server.threads()).isEqualTo(3);
+    assertThat(server.applyThreads()).isEqualTo(8);
+  }
+
+  @Test
   void groupOverridesApplyOnlyToTheirGroup() {
     RaftProperties p = properties();
     RaftGroupProperties orders = new RaftGroupProperties();
