@@ -43,5 +43,10 @@ public enum SimAction {
    * With asynchronous storage writes: a node's oldest write in progress becomes durable; the
    * messages that waited for it go out.
    */
-  PERSIST
+  PERSIST,
+  /**
+   * Cut the leader (of the newest term) off from every other node, both ways: the others elect
+   * another while it still believes it leads, and clients keep talking to it. Weight 0 unless set.
+   */
+  ISOLATE_LEADER
 }

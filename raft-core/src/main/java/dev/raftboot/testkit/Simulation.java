@@ -152,7 +152,13 @@ public final class Simulation<I, O> {
 
   private void perform(SimAction action) {
     switch (action) {
-      case TICK -> randomUpNode().ifPresent(n -> record("tick " + n.id, () -> n.raw.tick()));
+      case TICK -> {
+        if (!options.leaseReads()) {
+          randomUpNode().ifPresent(n -> record("tick " + n.id, () -> n.raw.tick()));
+        } else if (random.nextInt(nodes.size()) == 0) {
+          record("tick every node", this::tickEveryNode);
+        }
+      }
       case DELIVER -> deliver(random.nextInt(10) < 8);
       case DELIVER_ALL -> {
         for (int n = network.size(); n > 0; n--) {
@@ -216,6 +222,7 @@ public final class Simulation<I, O> {
         }
       }
       case PARTITION -> partition();
+      case ISOLATE_LEADER -> leader().ifPresent(this::isolate);
       case PARTITION_ONE_WAY -> {
         long from = randomId();
         long to = randomId();
@@ -283,6 +290,14 @@ public final class Simulation<I, O> {
     }
   }
 
+  private void tickEveryNode() {
+    for (SimNode<I> n : nodes.values()) {
+      if (n.up()) {
+        n.raw.tick();
+      }
+    }
+  }
+
   private void clientOperation(SimNode<I> n) {
     int client = clients.idleClient(random);
     if (client < 0) {
@@ -297,7 +312,7 @@ public final class Simulation<I, O> {
         ByteString ctx = ByteString.copyFrom(ByteBuffer.allocate(8).putLong(opId).array());
         trace.add(step + ": read #" + opId + " " + input + " at " + n.id);
         n.waitingReads.put(ctx, w);
-        n.raw.readIndex(ctx.toByteArray());
+        n.raw.readIndex(ctx.toByteArray(), options.leaseReads());
       } else {
         trace.add(step + ": propose #" + opId + " " + input + " at " + n.id);
         n.waitingWrites.put(opId, w);
@@ -363,6 +378,16 @@ public final class Simulation<I, O> {
       }
     }
     trace.add(step + ": partition " + side + " | " + ids);
+  }
+
+  private void isolate(SimNode<I> leader) {
+    for (long other : nodes.keySet()) {
+      if (other != leader.id) {
+        network.block(leader.id, other);
+        network.block(other, leader.id);
+      }
+    }
+    trace.add(step + ": isolate leader " + leader.id);
   }
 
   private void changeMembership(SimNode<I> leader) {

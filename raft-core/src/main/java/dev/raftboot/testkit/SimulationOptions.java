@@ -24,6 +24,10 @@ import dev.raftboot.core.RaftConfig;
  *     dev.raftboot.core.RawNode#advanceAsync}): a write becomes durable only at a later {@link
  *     SimAction#PERSIST} step (weight 15 unless set), and a crash loses the writes still in
  *     progress
+ * @param leaseReads clients read with lease reads ({@code RawNode.readIndex(ctx, true)}, which a
+ *     leader honours with check-quorum on), and a {@link SimAction#TICK} ticks every node that is
+ *     up at once, as often per node as a tick of one node otherwise: a lease assumes that the
+ *     nodes' clocks run at one rate
  */
 public record SimulationOptions(
     long seed,
@@ -38,7 +42,8 @@ public record SimulationOptions(
     int fullCheckInterval,
     int clients,
     int clientTimeoutSteps,
-    boolean asyncStorageWrites) {
+    boolean asyncStorageWrites,
+    boolean leaseReads) {
 
   public SimulationOptions {
     if (voters < 1) {
@@ -69,7 +74,8 @@ public record SimulationOptions(
         .fullCheckInterval(fullCheckInterval)
         .clients(clients)
         .clientTimeoutSteps(clientTimeoutSteps)
-        .asyncStorageWrites(asyncStorageWrites);
+        .asyncStorageWrites(asyncStorageWrites)
+        .leaseReads(leaseReads);
   }
 
   /** Builds {@link SimulationOptions}. */
@@ -88,6 +94,7 @@ public record SimulationOptions(
     private int clients = 5;
     private int clientTimeoutSteps = 150;
     private boolean asyncStorageWrites;
+    private boolean leaseReads;
 
     private Builder(long seed) {
       this.seed = seed;
@@ -153,6 +160,11 @@ public record SimulationOptions(
       return this;
     }
 
+    public Builder leaseReads(boolean leaseReads) {
+      this.leaseReads = leaseReads;
+      return this;
+    }
+
     public SimulationOptions build() {
       ActionWeights effective = weights;
       if (asyncStorageWrites && weights.weight(SimAction.PERSIST) == 0) {
@@ -171,7 +183,8 @@ public record SimulationOptions(
           fullCheckInterval,
           clients,
           clientTimeoutSteps,
-          asyncStorageWrites);
+          asyncStorageWrites,
+          leaseReads);
     }
   }
 }

@@ -47,6 +47,38 @@ final class SimulationScenarios {
     return b.build();
   }
 
+  /**
+   * A deposed leader that keeps being asked: five voters, the leader of the newest term now and
+   * then cut off from everyone (no healing until the liveness phase, so the others elect and write
+   * while it still believes it leads), ten clients that give up after 40 steps, many reads and
+   * writes. Check-quorum on odd seeds. Random partitions and heals are off: they mostly heal a
+   * partition before its majority has elected anyone, which hides a deposed leader's stale reads.
+   */
+  static SimulationOptions deposedLeader(long seed, int steps) {
+    return SimulationOptions.builder(seed)
+        .steps(steps)
+        .voters(5)
+        .clients(10)
+        .clientTimeoutSteps(40)
+        .raftConfig(
+            RaftConfig.builder()
+                .id(1)
+                .electionTick(6)
+                .heartbeatTick(1)
+                .preVote(true)
+                .checkQuorum((seed & 1) == 1)
+                .build())
+        .weights(
+            ActionWeights.defaults()
+                .with(SimAction.ISOLATE_LEADER, 1)
+                .with(SimAction.PARTITION, 0)
+                .with(SimAction.PARTITION_ONE_WAY, 0)
+                .with(SimAction.HEAL, 0)
+                .with(SimAction.PROPOSE, 10)
+                .with(SimAction.READ, 10))
+        .build();
+  }
+
   static String describe(long seed) {
     return "scenario " + Math.floorMod(seed, (long) COUNT);
   }
