@@ -65,15 +65,10 @@ class SimulationTest {
       long seed = BASE_SEED + i;
       SimulationOptions options =
           SimulationScenarios.forSeed(seed, STEPS).toBuilder().asyncStorageWrites(true).build();
-      try {
-        SimulationResult r = Simulation.run(options, new KvWorkload());
-        commits += r.commitIndex();
-        ops += r.completedOperations();
-        crashes += r.crashes();
-      } catch (SimulationFailure f) {
-        System.out.println("async-writes simulation FAILED: seed " + seed);
-        throw f;
-      }
+      SimulationResult r = runOrReport("async-writes", options);
+      commits += r.commitIndex();
+      ops += r.completedOperations();
+      crashes += r.crashes();
     }
     System.out.printf(
         "async-writes simulation: %d commits, %d completed operations, %d crashes%n",
@@ -95,7 +90,9 @@ class SimulationTest {
     System.out.println("deposed-leader simulation: " + seeds + " seeds from " + BASE_SEED);
     long ops = 0;
     for (int i = 0; i < seeds; i++) {
-      ops += runOrReport("deposed-leader", SimulationScenarios.deposedLeader(BASE_SEED + i, STEPS));
+      ops +=
+          runOrReport("deposed-leader", SimulationScenarios.deposedLeader(BASE_SEED + i, STEPS))
+              .completedOperations();
     }
     System.out.println("deposed-leader simulation: " + ops + " completed operations");
     assertThat(ops).isPositive();
@@ -118,15 +115,15 @@ class SimulationTest {
               .raftConfig(deposed.raftConfig().toBuilder().checkQuorum(true).build())
               .leaseReads(true)
               .build();
-      ops += runOrReport("lease-read", options);
+      ops += runOrReport("lease-read", options).completedOperations();
     }
     System.out.println("lease-read simulation: " + ops + " completed operations");
     assertThat(ops).isPositive();
   }
 
-  private static long runOrReport(String name, SimulationOptions options) {
+  private static SimulationResult runOrReport(String name, SimulationOptions options) {
     try {
-      return Simulation.run(options, new KvWorkload()).completedOperations();
+      return Simulation.run(options, new KvWorkload());
     } catch (SimulationFailure f) {
       System.out.println(name + " simulation FAILED: seed " + options.seed());
       throw f;
@@ -143,13 +140,7 @@ class SimulationTest {
     int seeds = Integer.getInteger("raft.sim.deepSeeds", 50_000);
     System.out.println("deep simulation: " + seeds + " seeds from " + (BASE_SEED + SEEDS));
     for (int i = 0; i < seeds; i++) {
-      long seed = BASE_SEED + SEEDS + i;
-      try {
-        Simulation.run(SimulationScenarios.forSeed(seed, STEPS * 3), new KvWorkload());
-      } catch (SimulationFailure f) {
-        System.out.println("deep simulation FAILED: seed " + seed);
-        throw f;
-      }
+      runOrReport("deep", SimulationScenarios.forSeed(BASE_SEED + SEEDS + i, STEPS * 3));
     }
   }
 
