@@ -1,5 +1,6 @@
 package dev.raftboot.testkit;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -47,9 +48,12 @@ public final class FreePorts {
   /** The start of the kernel's ephemeral port range (Linux; elsewhere IANA's 49152). */
   static int ephemeralLow() {
     Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-    try {
-      if (Files.isReadable(range)) {
-        return Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+    // Read a line, not the file: a /proc file reports size 0, and Files.readString trusts the
+    // size (on JDK 17 it returned "3" of "32768\t60999").
+    try (BufferedReader in = Files.newBufferedReader(range)) {
+      String line = in.readLine();
+      if (line != null) {
+        return Integer.parseInt(line.trim().split("\\s+")[0]);
       }
     } catch (IOException | RuntimeException e) {
       // fall through to the default
