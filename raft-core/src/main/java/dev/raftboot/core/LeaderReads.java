@@ -39,14 +39,10 @@ final class LeaderReads {
       respondToReadIndex(m, r.raftLog.committed());
       return;
     }
-    // A lease read asked for by one request is honoured only where leases are sound: with
-    // check-quorum, which makes voters refuse other candidates while they hear from a leader.
-    ReadOnlyOption option =
-        m.getLeaseRead() && r.config.checkQuorum()
-            ? ReadOnlyOption.LEASE_BASED
-            : r.readOnly.option();
+    ReadOnlyOption option = m.getLeaseRead() ? ReadOnlyOption.LEASE_BASED : r.readOnly.option();
     if (option == ReadOnlyOption.LEASE_BASED && !r.lease.holds()) {
-      // No quorum answered a heartbeat recent enough, or leadership is being handed over.
+      // No sound lease (see Lease.holds: check-quorum off, no quorum answered a heartbeat
+      // recent enough, or leadership being handed over): confirm the safe way.
       option = ReadOnlyOption.SAFE;
     }
     switch (option) {

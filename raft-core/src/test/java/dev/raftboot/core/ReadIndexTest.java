@@ -50,10 +50,7 @@ class ReadIndexTest {
   // heartbeat round, once a quorum has answered a heartbeat.
   @Test
   void leaseBasedReadIsAnsweredAtOnce() {
-    Network net =
-        Network.of(
-            3, Network.defaults().checkQuorum(true).readOnlyOption(ReadOnlyOption.LEASE_BASED));
-    net.campaign(1);
+    Network net = leaseCluster();
     net.tick(1, 1);
     TestNode n1 = net.node(1);
     n1.raw.readIndex(bytes("lease"));
@@ -185,10 +182,7 @@ class ReadIndexTest {
   // the voters' lease, so it may lead (and commit) before this leader hears of it.
   @Test
   void leaseReadsGoTheSafeWayOnceALeadershipTransferHasBegun() {
-    Network net =
-        Network.of(
-            3, Network.defaults().checkQuorum(true).readOnlyOption(ReadOnlyOption.LEASE_BASED));
-    net.campaign(1);
+    Network net = leaseCluster();
     net.intercept(m -> m.getType() == MessageType.MSG_TIMEOUT_NOW);
     TestNode n1 = net.node(1);
     n1.raw.transferLeader(2);
