@@ -35,6 +35,7 @@ import java.util.function.Supplier;
  * read CLIENTS SECONDS        → the same, for linearizableBarrier() then a local read
  * lease CLIENTS SECONDS       → the same, for leaseBarrier() (no heartbeat round on the leader)
  * fsync SAMPLES               → FileChannel.force of 128 bytes in the data dir: p50us=..
+ * qsync SAMPLES NODES         → NODES such syncs at once, 1 ms apart, until a majority is done
  * rtt PORT SAMPLES            → TCP ping-pong of 128 bytes with another node's echo port
  * writer CLIENTS TIMEOUT_MS   → starts writing without pause ("started")
  * stop DISTURBED_AT_MICROS    → stops the writer: acked=.. maxGapMs=.. recoveryMs=..
@@ -158,6 +159,10 @@ public final class BenchNode {
       case "jit" ->
           reply("compileMs=" + ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
       case "fsync" -> reply(SyncProbe.fsync(dataDir, Integer.parseInt(words[1])));
+      case "qsync" ->
+          reply(
+              SyncProbe.quorumSync(
+                  dataDir, Integer.parseInt(words[1]), Integer.parseInt(words[2])));
       case "rtt" ->
           reply(EchoServer.pingPong(Integer.parseInt(words[1]), Integer.parseInt(words[2])));
       case "writer" -> {

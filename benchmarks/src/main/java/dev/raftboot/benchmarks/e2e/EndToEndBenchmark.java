@@ -164,6 +164,8 @@ public final class EndToEndBenchmark {
     NodeProcess follower = cluster.follower(leader);
     figures.add("fsync", ask(leader, "fsync " + samples), "p50us", "p99us");
     figures.add("fsync3", concurrentFsync(cluster, leader, samples), "p50us", "p99us", "p999us");
+    figures.add("qsync1", ask(leader, "qsync " + samples + " 1"), "p50us", "p99us");
+    figures.add("qsync", ask(leader, "qsync " + samples + " 3"), "p50us", "p99us", "p999us");
     figures.add("rtt", ask(leader, "rtt " + follower.echoPort() + " " + samples), "p50us", "p99us");
     figures.add("write1", ask(leader, "load 1 " + seconds), "rate", "p50us", "p99us", "p999us");
   }
@@ -277,6 +279,11 @@ public final class EndToEndBenchmark {
               "       for comparison, the same bound with the fsync p99 of three nodes syncing at once"
                   + " (one shared disk): %.1f",
               2 * (figures.median("fsync3.p99us") + figures.median("rtt.p50us")) + 1_000));
+      lines.add(
+          String.format(
+              "       the floor under any write that waits for a quorum's syncs on this one disk:"
+                  + " three syncs started at once, two done, p99: %.1f",
+              figures.median("qsync.p99us")));
     }
     if (figures.has("reads.leader.rate")) {
       lines.add(

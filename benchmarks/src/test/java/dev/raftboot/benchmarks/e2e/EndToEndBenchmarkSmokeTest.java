@@ -37,6 +37,7 @@ class EndToEndBenchmarkSmokeTest {
     assertThat(figures.median("async-writes.follower.rate")).isPositive();
     assertThat(figures.median("write1.rate")).isPositive();
     assertThat(figures.median("fsync.p50us")).isPositive();
+    assertThat(figures.median("qsync.p50us")).isPositive();
     assertThat(figures.median("rtt.p50us")).isPositive();
     assertThat(figures.median("reads.leader.rate")).isPositive();
     assertThat(figures.median("reads.follower.rate")).isPositive();
