@@ -2,8 +2,6 @@ package dev.raftboot.node;
 
 import com.google.protobuf.ByteString;
 import dev.raftboot.core.InvalidConfChangeException;
-import dev.raftboot.core.InvalidMessageException;
-import dev.raftboot.core.ProposalDroppedException;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
 import dev.raftboot.core.SnapshotStatus;
@@ -12,7 +10,6 @@ import dev.raftboot.proto.ConfChangeType;
 import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.Message;
-import dev.raftboot.proto.MessageType;
 import dev.raftboot.proto.SnapshotMetadata;
 import dev.raftboot.transport.PeerAddress;
 import dev.raftboot.transport.SnapshotImage;
@@ -27,12 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One Raft group running on real threads: its {@link RawNode} is driven by a serial loop on a
@@ -40,22 +33,18 @@ import org.slf4j.LoggerFactory;
  * state machine is applied off the loop, on a pool of its own where the server gives one ({@link
  * RaftServer} does), so a slow state machine never delays heartbeats.
  *
- * <p>Each loop pass drains every queued event (proposals, messages, ticks) into the node, then
- * handles one Ready at a time: persist (one sync for everything proposed meanwhile — group commit),
- * send, hand committed entries to the applier, advance.
+ * <p>This class is the group's API and wires its parts together; the loop itself is {@link
+ * GroupLoop}, what one Ready asks is done by {@link ReadyHandler}.
  */
 public final class RaftGroup implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(RaftGroup.class);
-
   private final GroupOptions options;
   private final long nodeId;
   private final RawNode raw;
-  private final SerialExecutor loop;
+  private final GroupLoop loop;
   private final ScheduledExecutorService timer;
   private final Applier applier;
   private final Membership membership;
   private final LeadershipTracker leadership;
-  private final ProposalBatch batch;
   private final OnDemandSnapshots onDemandSnapshots;
   private final GroupSnapshots snapshots;
   private final ReadyHandler readies;
@@ -70,18 +59,8 @@ public final class RaftGroup implements AutoCloseable {
       new ConcurrentHashMap<>();
   private final GroupStats stats = new GroupStats();
 
-  // Loop-only state.
   private final ReadBarriers reads;
-  private final Deadlines deadlines;
   private volatile Supplier<Map<Long, Duration>> peerUptimes = Map::of;
-  private boolean flushScheduled;
-  private boolean closed;
-  private TickClock tickClock;
-
-  private volatile Status status;
-
-  private ScheduledFuture<?> ticker;
-  private final int electionTicks;
 
   /**
    * A group over {@code storage}; its state machine is restored from the storage's snapshot, if
@@ -113,12 +92,9 @@ public final class RaftGroup implements AutoCloseable {
       ScheduledExecutorService timer) {
     this.options = options;
     this.nodeId = config.id();
-    this.electionTicks = config.electionTick();
     this.timer = timer;
-    this.loop = new SerialExecutor(loopPool);
-    this.batch = new ProposalBatch(options.name());
+    SerialExecutor serial = new SerialExecutor(loopPool);
     this.reads = new ReadBarriers(options.name(), nodeId);
-    this.deadlines = new Deadlines(options.name(), options.proposalTimeout().toNanos());
     this.membership = new Membership(this, options, timer);
     SnapshotMetadata snap = storage.logStorage().snapshot(0).getMetadata();
     long snapIndex = snap.getIndex();
@@ -128,7 +104,7 @@ public final class RaftGroup implements AutoCloseable {
         new GroupSnapshots(
             options.name(), storage, stats, options.keepEntries(), onDemandSnapshots);
     this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), onDemandSnapshots);
-    this.status = raw.status();
+    Status status = raw.status();
     stats.logFirstIndex = storage.logStorage().firstIndex();
     stats.lastSnapshotIndex = snapIndex;
     this.applier =
@@ -142,7 +118,7 @@ public final class RaftGroup implements AutoCloseable {
             options.sessions(),
             storage,
             snap.toBuilder().setConfState(status.confState()).build(),
-            taken -> loop.execute(() -> recordSnapshot(taken)));
+            this::recordSnapshot);
     if (snapIndex > 0) {
       applier.restoreFromStorage(snap);
     }
@@ -159,6 +135,18 @@ public final class RaftGroup implements AutoCloseable {
             reads,
             leadership,
             stats);
+    this.loop =
+        new GroupLoop(
+            options.name(),
+            serial,
+            raw,
+            new ProposalBatch(options.name()),
+            reads,
+            new Deadlines(options.name(), options.proposalTimeout().toNanos()),
+            snapshots,
+            readies,
+            proposals,
+            config.electionTick());
   }
 
   public String name() {
@@ -167,76 +155,17 @@ public final class RaftGroup implements AutoCloseable {
 
   /** Starts ticking. */
   public void start() {
-    long ms = options.tickInterval().toMillis();
-    long startedAt = System.nanoTime();
-    loop.execute(
-        () ->
-            tickClock =
-                new TickClock(options.tickInterval().toNanos(), 2 * electionTicks + 1, startedAt));
-    ticker =
-        timer.scheduleAtFixedRate(
-            () ->
-                loop.execute(
-                    () -> {
-                      if (!closed) {
-                        deadlines.expire(System.nanoTime());
-                        flush();
-                      }
-                    }),
-            ms,
-            ms,
-            TimeUnit.MILLISECONDS);
-  }
-
-  /** Takes the ticks the clock says are due (see {@link TickClock}). */
-  private void tickUpToNow() {
-    if (tickClock == null) {
-      return;
-    }
-    for (int due = tickClock.take(System.nanoTime()); due > 0; due--) {
-      raw.tick();
-      reads.onTick();
-    }
+    loop.start(options.tickInterval(), timer);
   }
 
   /** Steps messages received from peers. */
   public void receive(List<Message> messages) {
-    loop.execute(
-        () -> {
-          if (closed) {
-            return;
-          }
-          for (Message m : messages) {
-            if (m.getType() == MessageType.MSG_SNAPSHOT && m.getSnapshot().getData().isEmpty()) {
-              log.error(
-                  "group {}: dropped a snapshot from {} that came without its image; snapshots"
-                      + " must arrive through a transport's snapshot stream (TransportBinding)",
-                  name(),
-                  m.getFrom());
-              continue;
-            }
-            step(m);
-          }
-          requestFlush();
-        });
+    loop.receive(messages);
   }
 
-  /**
-   * Steps a MSG_SNAPSHOT whose image arrived whole through the transport's snapshot stream. The
-   * image is kept until the consensus module accepts the snapshot (then it becomes this group's
-   * snapshot and the state machine is restored from it) or refuses it (then it is discarded).
-   */
+  /** Steps a MSG_SNAPSHOT whose image arrived whole (see {@link GroupLoop#receiveSnapshot}). */
   void receiveSnapshot(Message message, SnapshotImage image) {
-    loop.execute(
-        () -> {
-          if (closed) {
-            image.discard();
-            return;
-          }
-          snapshots.stage(message.getSnapshot().getMetadata(), image);
-          step(message);
-          requestFlush();
-        });
+    loop.receiveSnapshot(message, image);
   }
 
   /** Where the transport writes an image of this group arriving from the leader. */
@@ -247,16 +176,6 @@ public final class RaftGroup implements AutoCloseable {
   /** The image of this group's snapshot at {@code metadata}, for the transport to send. */
   InputStream openOutgoingSnapshot(SnapshotMetadata metadata) throws IOException {
     return snapshots.openOutgoing(metadata);
-  }
-
-  private void step(Message m) {
-    try {
-      raw.step(m);
-    } catch (InvalidMessageException e) {
-      log.warn("group {}: rejected message from {}: {}", name(), m.getFrom(), e.getMessage());
-    } catch (ProposalDroppedException e) {
-      log.debug("group {}: dropped forwarded request: {}", name(), e.getMessage());
-    }
   }
 
   /**
@@ -317,14 +236,7 @@ public final class RaftGroup implements AutoCloseable {
             stats.proposalsFailed.increment();
           }
         });
-    onLoopUnlessClosed(
-        f,
-        () -> {
-          proposals.put(id, f);
-          batch.add(id, data, f);
-          deadlines.arm(id, f, () -> proposals.remove(id, f), started);
-          requestFlush();
-        });
+    loop.propose(id, data, f, started);
     return callersCopy(f);
   }
 
@@ -361,13 +273,7 @@ public final class RaftGroup implements AutoCloseable {
     CompletableFuture<Void> f = new CompletableFuture<>();
     long id = nextId.incrementAndGet();
     long started = System.nanoTime();
-    onLoopUnlessClosed(
-        f,
-        () -> {
-          reads.request(lease, f);
-          deadlines.arm(id, f, () -> reads.forget(f), started);
-          requestFlush();
-        });
+    loop.read(id, lease, f, started);
     return callersCopy(f);
   }
 
@@ -390,12 +296,14 @@ public final class RaftGroup implements AutoCloseable {
                 nodeId, id, System.currentTimeMillis(), MemberAddresses.encode(addresses))
             .encode();
     ConfChangeV2 cc = change.toBuilder().setContext(ByteString.copyFrom(context)).build();
-    onLoopUnlessClosed(
+    loop.withDeadline(
+        id,
         f,
+        () -> membership.forget(id, f),
+        started,
         () -> {
-          deadlines.arm(id, f, () -> membership.forget(id, f), started);
           if (membership.propose(raw, id, cc, f)) {
-            requestFlush();
+            loop.requestFlush();
           }
         });
     return callersCopy(f);
@@ -463,28 +371,28 @@ public final class RaftGroup implements AutoCloseable {
 
   /** Starts an election now instead of waiting for the election timeout. */
   public void campaign() {
-    onLoopThenFlush(
+    loop.onLoopThenFlush(
         () -> {
           // Handle what is pending first: a new group learns its members from the committed
           // bootstrap entries of its first Ready, and cannot campaign before.
-          flushAll();
+          loop.flushAll();
           raw.campaign();
         });
   }
 
   /** Asks the leader to hand leadership to {@code transferee}. */
   public void transferLeadership(long transferee) {
-    onLoopThenFlush(() -> raw.transferLeader(transferee));
+    loop.onLoopThenFlush(() -> raw.transferLeader(transferee));
   }
 
   /** The transport lost messages to {@code peer}: replication to it falls back to probing. */
   public void reportUnreachable(long peer) {
-    onLoopThenFlush(() -> raw.reportUnreachable(peer));
+    loop.onLoopThenFlush(() -> raw.reportUnreachable(peer));
   }
 
   /** How sending a snapshot to {@code peer} ended. */
   public void reportSnapshot(long peer, SnapshotStatus outcome) {
-    onLoopThenFlush(() -> raw.reportSnapshot(peer, outcome));
+    loop.onLoopThenFlush(() -> raw.reportSnapshot(peer, outcome));
   }
 
   /**
@@ -498,7 +406,7 @@ public final class RaftGroup implements AutoCloseable {
 
   /** A recent view of the node (updated after every loop pass). */
   public Status status() {
-    return status;
+    return loop.status();
   }
 
   public boolean isLeader() {
@@ -575,68 +483,16 @@ public final class RaftGroup implements AutoCloseable {
   /** Stops the group; operations still waiting fail with {@link GroupClosedException}. */
   @Override
   public void close() {
-    if (ticker != null) {
-      ticker.cancel(false);
-    }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    loop.execute(
+    loop.close(
         () -> {
-          closed = true;
           GroupClosedException e = new GroupClosedException(name());
           proposals.values().forEach(f -> f.completeExceptionally(e));
           proposals.clear();
-          batch.clear();
           reads.failAll(e);
           membership.failPending(e);
           applier.failWaiting(e);
-          deadlines.clear();
-          snapshots.discardRefused();
           leadership.closed();
-          done.complete(null);
         });
-    done.join();
-  }
-
-  // ---------------------------------------------------------------- the loop
-
-  /** Handles the Readies once the events queued so far are stepped in (group commit). */
-  private void requestFlush() {
-    if (!flushScheduled) {
-      flushScheduled = true;
-      loop.execute(this::flush);
-    }
-  }
-
-  private void flush() {
-    flushScheduled = false;
-    if (closed) {
-      return;
-    }
-    // Before reads are issued: a lease is only as fresh as the tick count.
-    tickUpToNow();
-    batch.proposeTo(raw, proposals);
-    reads.issue(raw);
-    if (raw.hasReady()) {
-      readies.handle(raw.ready());
-    }
-    status = raw.status();
-    if (raw.hasReady()) {
-      // One Ready per pass: the next one waits behind the events that queued during this one's
-      // sync (answers from followers, proposals), so it carries them all, rather than going out
-      // at once with only what this Ready's advance produced.
-      requestFlush();
-    } else {
-      // A snapshot image still staged was refused by the consensus module (stale, or a newer
-      // one); only now, when no Ready that may install it is left.
-      snapshots.discardRefused();
-    }
-  }
-
-  /** Handles every Ready there is now (before a campaign, which needs the configuration). */
-  private void flushAll() {
-    do {
-      flush();
-    } while (!closed && raw.hasReady());
   }
 
   /** The configuration as of the last Ready handled (for snapshots made for a follower). */
@@ -649,31 +505,6 @@ public final class RaftGroup implements AutoCloseable {
   }
 
   private void recordSnapshot(Applier.TakenSnapshot taken) {
-    if (!closed) {
-      snapshots.record(taken);
-    }
-  }
-
-  /** Runs {@code task} on the loop unless the group has closed, then handles what it produced. */
-  private void onLoopThenFlush(Runnable task) {
-    loop.execute(
-        () -> {
-          if (!closed) {
-            task.run();
-            requestFlush();
-          }
-        });
-  }
-
-  /** Runs {@code task} on the loop, or fails {@code f} there if the group has closed meanwhile. */
-  private void onLoopUnlessClosed(CompletableFuture<?> f, Runnable task) {
-    loop.execute(
-        () -> {
-          if (closed) {
-            f.completeExceptionally(new GroupClosedException(name()));
-          } else {
-            task.run();
-          }
-        });
+    loop.onLoop(() -> snapshots.record(taken));
   }
 }
