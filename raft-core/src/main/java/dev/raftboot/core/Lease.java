@@ -10,17 +10,15 @@ import dev.raftboot.core.tracker.PeerProgress;
  * at tick {@code T}, no other leader can be elected before each of those voters has ticked an
  * election timeout after receiving it, which is after {@code T}. The lease runs from the newest
  * heartbeat a quorum answered, never from when an answer arrived: an answer may be late, and the
- * voter's timer started when it got the heartbeat. Two ticks are kept in hand: one because a tick
- * count tells time only to within a tick on each side, one for tick rates that differ between nodes
- * (by up to a tick per election timeout).
+ * voter's timer started when it got the heartbeat. Ticks are kept in hand ({@link
+ * RaftConfig#leaseMarginTicks()}, 2 by default): one because a tick count tells time only to within
+ * a tick on each side, the others for tick rates that differ between nodes (by up to a tick per
+ * election timeout each).
  *
  * <p>A voter that restarts has forgotten whom it heard from, so after a restart (a persisted term
  * above 0) it refuses votes for its first election timeout as if it had just heard from a leader.
  */
 final class Lease {
-  /** Ticks of the lease kept in hand: tick granularity and drift between the nodes' ticks. */
-  static final int MARGIN_TICKS = 2;
-
   private final Raft r;
   private final boolean restarted;
 
@@ -65,7 +63,7 @@ final class Lease {
                   PeerProgress pr = r.prs.get(voter);
                   return pr == null ? 0 : pr.leaseStamp();
                 });
-    return heard > 0 && ticks - heard < r.electionTimeout - MARGIN_TICKS;
+    return heard > 0 && ticks - heard < r.electionTimeout - r.config.leaseMarginTicks();
   }
 
   /** Whether a vote request that does not override leases (not a transfer's) is disregarded. */

@@ -24,6 +24,7 @@ public final class RaftConfig {
   private final boolean checkQuorum;
   private final boolean preVote;
   private final ReadOnlyOption readOnlyOption;
+  private final int leaseMarginTicks;
   private final boolean disableProposalForwarding;
   private final boolean stepDownOnRemoval;
   private final boolean batchAppend;
@@ -44,6 +45,7 @@ public final class RaftConfig {
     this.checkQuorum = b.checkQuorum;
     this.preVote = b.preVote;
     this.readOnlyOption = b.readOnlyOption;
+    this.leaseMarginTicks = b.leaseMarginTicks;
     this.disableProposalForwarding = b.disableProposalForwarding;
     this.stepDownOnRemoval = b.stepDownOnRemoval;
     this.batchAppend = b.batchAppend;
@@ -69,6 +71,7 @@ public final class RaftConfig {
         .checkQuorum(checkQuorum)
         .preVote(preVote)
         .readOnlyOption(readOnlyOption)
+        .leaseMarginTicks(leaseMarginTicks)
         .disableProposalForwarding(disableProposalForwarding)
         .stepDownOnRemoval(stepDownOnRemoval)
         .batchAppend(batchAppend)
@@ -134,6 +137,16 @@ public final class RaftConfig {
     return readOnlyOption;
   }
 
+  /**
+   * Ticks of every leader lease kept in hand: the lease ends this many ticks before the voters that
+   * granted it may vote for another leader. One covers a tick count's granularity; each further
+   * tick tolerates the nodes' tick rates differing by one tick per election timeout. At {@code
+   * electionTick} or more the lease never holds and lease reads are confirmed as safe reads are.
+   */
+  public int leaseMarginTicks() {
+    return leaseMarginTicks;
+  }
+
   public boolean disableProposalForwarding() {
     return disableProposalForwarding;
   }
@@ -180,6 +193,8 @@ public final class RaftConfig {
         + preVote
         + ", readOnlyOption="
         + readOnlyOption
+        + ", leaseMarginTicks="
+        + leaseMarginTicks
         + ", disableProposalForwarding="
         + disableProposalForwarding
         + ", stepDownOnRemoval="
@@ -205,6 +220,7 @@ public final class RaftConfig {
     private boolean checkQuorum;
     private boolean preVote;
     private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
+    private int leaseMarginTicks = 2;
     private boolean disableProposalForwarding;
     private boolean stepDownOnRemoval = true;
     private boolean batchAppend;
@@ -277,6 +293,12 @@ public final class RaftConfig {
       return this;
     }
 
+    /** See {@link RaftConfig#leaseMarginTicks()}; at least 2, 2 by default. */
+    public Builder leaseMarginTicks(int leaseMarginTicks) {
+      this.leaseMarginTicks = leaseMarginTicks;
+      return this;
+    }
+
     public Builder disableProposalForwarding(boolean disableProposalForwarding) {
       this.disableProposalForwarding = disableProposalForwarding;
       return this;
@@ -335,6 +357,12 @@ public final class RaftConfig {
           "readOnlyOption",
           "LEASE_BASED requires checkQuorum(true): without it a deposed leader could serve"
               + " stale reads");
+      require(
+          leaseMarginTicks >= 2,
+          "leaseMarginTicks",
+          "must be at least 2 (a tick of granularity and one of drift between the nodes' ticks),"
+              + " was "
+              + leaseMarginTicks);
       return new RaftConfig(this);
     }
 

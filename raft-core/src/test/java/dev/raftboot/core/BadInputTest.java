@@ -183,9 +183,9 @@ class BadInputTest {
         bad("maxInflightBytes", b -> b.maxInflightBytes(-1)),
         bad("maxInflightBytes", b -> b.maxSizePerMsg(1000).maxInflightBytes(999)),
         bad("readOnlyOption", b -> b.readOnlyOption(null)),
-        bad(
-            "readOnlyOption",
-            b -> b.readOnlyOption(ReadOnlyOption.LEASE_BASED).checkQuorum(false)));
+        bad("readOnlyOption", b -> b.readOnlyOption(ReadOnlyOption.LEASE_BASED).checkQuorum(false)),
+        bad("leaseMarginTicks", b -> b.leaseMarginTicks(1)),
+        bad("leaseMarginTicks", b -> b.leaseMarginTicks(-3)));
   }
 
   private static Arguments bad(String field, UnaryOperator<RaftConfig.Builder> f) {

@@ -10,6 +10,8 @@ import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Linearizable reads without log writes: thesis §6.4 (ReadIndex) and §6.4.1 (leases). */
 class ReadIndexTest {
@@ -293,10 +295,20 @@ class ReadIndexTest {
     assertThat(n1.readStates).containsExactly(new ReadState(1, bytes("r")));
   }
 
+  private static final int DEFAULT_MARGIN = RaftConfig.builder().id(1).build().leaseMarginTicks();
+
   private static Network leaseCluster() {
+    return leaseCluster(DEFAULT_MARGIN);
+  }
+
+  private static Network leaseCluster(int marginTicks) {
     Network net =
         Network.of(
-            3, Network.defaults().checkQuorum(true).readOnlyOption(ReadOnlyOption.LEASE_BASED));
+            3,
+            Network.defaults()
+                .checkQuorum(true)
+                .readOnlyOption(ReadOnlyOption.LEASE_BASED)
+                .leaseMarginTicks(marginTicks));
     net.campaign(1);
     return net;
   }
@@ -322,13 +334,15 @@ class ReadIndexTest {
 
   // Thesis §6.4.1: the lease ends an election timeout (less the margin) after the newest heartbeat
   // a quorum answered, even while the leader still leads (its check-quorum has not come round).
-  @Test
-  void theLeaseEndsAnElectionTimeoutAfterTheNewestAnsweredHeartbeat() {
-    Network net = leaseCluster();
+  // The margin is configured: a wider one ends the lease sooner.
+  @ParameterizedTest(name = "margin {0} ticks")
+  @ValueSource(ints = {2, 5})
+  void theLeaseEndsAnElectionTimeoutLessTheMarginAfterTheNewestAnsweredHeartbeat(int margin) {
+    Network net = leaseCluster(margin);
     net.tick(1, 1);
     net.isolate(1);
     TestNode n1 = net.node(1);
-    int lasting = 10 - Lease.MARGIN_TICKS - 1;
+    int lasting = 10 - margin - 1;
     net.tick(1, lasting);
     assertThat(answeredFromLease(n1, "last")).isTrue();
     net.tick(1, 1);
@@ -350,7 +364,7 @@ class ReadIndexTest {
     }
     assertThat(answers).isNotEmpty();
     net.isolate(1);
-    net.tick(1, 10 - Lease.MARGIN_TICKS);
+    net.tick(1, 10 - DEFAULT_MARGIN);
     assertThat(n1.status().role()).isEqualTo(StateRole.LEADER);
     answers.forEach(n1.raw::step);
     n1.drain();

@@ -128,6 +128,7 @@ public final class RaftNodeSettings {
     positive(p.getProposalTimeout(), "raft.proposal-timeout");
     positive(p.getShutdownTransferTimeout(), "raft.shutdown-transfer-timeout");
     checkTicks(p.getElectionTicks(), p.getHeartbeatTicks(), "raft.");
+    checkLeaseMargin(p.getLeaseMarginTicks(), p.getElectionTicks(), "raft.election-ticks");
     if (p.getReadMode() == RaftProperties.ReadMode.LEASE_BASED && !p.isCheckQuorum()) {
       throw new RaftConfigurationException(
           "raft.read-mode",
@@ -178,6 +179,10 @@ public final class RaftNodeSettings {
               int heartbeat =
                   g.getHeartbeatTicks() != null ? g.getHeartbeatTicks() : p.getHeartbeatTicks();
               checkTicks(election, heartbeat, prefix);
+              checkLeaseMargin(
+                  p.getLeaseMarginTicks(),
+                  election,
+                  g.getElectionTicks() != null ? prefix + "election-ticks" : "raft.election-ticks");
               if (g.getProposalTimeout() != null) {
                 positive(g.getProposalTimeout(), prefix + "proposal-timeout");
               }
@@ -204,6 +209,30 @@ public final class RaftNodeSettings {
               + heartbeat
               + "): followers would start elections between a live leader's heartbeats",
           "Set election-ticks to about 10 times heartbeat-ticks.");
+    }
+  }
+
+  private static void checkLeaseMargin(int margin, int election, String electionProperty) {
+    if (margin < 2) {
+      throw new RaftConfigurationException(
+          "raft.lease-margin-ticks",
+          "must be at least 2, was "
+              + margin
+              + ": one tick covers tick granularity, at least one more the drift between the"
+              + " nodes' clocks",
+          "Use 2 (the default) or more.");
+    }
+    if (margin >= election) {
+      throw new RaftConfigurationException(
+          "raft.lease-margin-ticks",
+          "must be less than "
+              + electionProperty
+              + " ("
+              + margin
+              + " >= "
+              + election
+              + "): no lease would ever hold",
+          "Lower raft.lease-margin-ticks, or raise " + electionProperty + ".");
     }
   }
 
@@ -351,6 +380,7 @@ public final class RaftNodeSettings {
             mode == RaftProperties.ReadMode.LEASE_BASED
                 ? ReadOnlyOption.LEASE_BASED
                 : ReadOnlyOption.SAFE)
+        .leaseMarginTicks(properties.getLeaseMarginTicks())
         .maxInflightMsgs(properties.getMaxInflight())
         .maxSizePerMsg(properties.getMaxMessageSize().toBytes())
         .stepDownOnRemoval(true);

@@ -81,6 +81,14 @@ public class RaftProperties {
    */
   private ReadMode readMode = ReadMode.SAFE;
 
+  /**
+   * Ticks of every leader lease kept in hand, for lease reads: the lease ends this many ticks
+   * before the voters that granted it may vote for someone else. One covers tick granularity; each
+   * further tick tolerates the nodes' clocks running apart by one tick per election timeout (2 at
+   * 10 election ticks: 10%). At least 2, and less than election-ticks.
+   */
+  private int leaseMarginTicks = 2;
+
   /** How long a proposal, read or membership change may wait for its answer. */
   private Duration proposalTimeout = Duration.ofSeconds(5);
 
@@ -313,6 +321,14 @@ public class RaftProperties {
 
   public void setReadMode(ReadMode readMode) {
     this.readMode = readMode;
+  }
+
+  public int getLeaseMarginTicks() {
+    return leaseMarginTicks;
+  }
+
+  public void setLeaseMarginTicks(int leaseMarginTicks) {
+    this.leaseMarginTicks = leaseMarginTicks;
   }
 
   public Duration getProposalTimeout() {

@@ -88,6 +88,24 @@ class RaftConfigurationFailureTest {
             List.of("raft.node-id=1", "raft.apply-threads=-1"),
             "'raft.apply-threads'",
             "must not be negative"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.lease-margin-ticks=1"),
+            "'raft.lease-margin-ticks'",
+            "must be at least 2"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.lease-margin-ticks=10"),
+            "'raft.lease-margin-ticks'",
+            "must be less than raft.election-ticks"));
+    cases.add(
+        Arguments.of(
+            List.of(
+                "raft.node-id=1",
+                "raft.lease-margin-ticks=5",
+                "raft.groups.orders.election-ticks=5"),
+            "'raft.lease-margin-ticks'",
+            "must be less than raft.groups.orders.election-ticks"));
     return cases;
   }
 

@@ -52,6 +52,16 @@ class RaftNodeSettingsTest {
   }
 
   @Test
+  void theLeaseMarginReachesEveryGroupsConfig() {
+    RaftProperties p = properties();
+    assertThat(RaftNodeSettings.of(p).raftConfig("any").id(1).build().leaseMarginTicks())
+        .isEqualTo(2);
+    p.setLeaseMarginTicks(4);
+    assertThat(RaftNodeSettings.of(p).raftConfig("any").id(1).build().leaseMarginTicks())
+        .isEqualTo(4);
+  }
+
+  @Test
   void groupOverridesApplyOnlyToTheirGroup() {
     RaftProperties p = properties();
     RaftGroupProperties orders = new RaftGroupProperties();
