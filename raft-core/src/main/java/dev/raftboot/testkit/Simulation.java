@@ -6,26 +6,19 @@ import dev.raftboot.core.MemoryLogStorage;
 import dev.raftboot.core.ProposalDroppedException;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
-import dev.raftboot.core.SnapshotStatus;
-import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
 import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.ConfState;
-import dev.raftboot.proto.Message;
-import dev.raftboot.proto.MessageType;
-import dev.raftboot.proto.Snapshot;
 import dev.raftboot.testkit.linearizability.CheckResult;
 import dev.raftboot.testkit.linearizability.History;
 import dev.raftboot.testkit.linearizability.LinearizabilityChecker;
 import dev.raftboot.testkit.linearizability.Model;
 import dev.raftboot.testkit.linearizability.SearchLimits;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 
 /**
  * A deterministic simulation of a whole Raft cluster: {@link RawNode}s with in-memory storage, a
@@ -46,15 +39,13 @@ public final class Simulation<I, O> {
   private final SimulationOptions options;
   private final Workload<I, O> workload;
   private final SplittableRandom random;
-  private final TreeMap<Long, SimNode<I>> nodes = new TreeMap<>();
-  private final SimNetwork network = new SimNetwork();
   private final InvariantChecker checker = new InvariantChecker();
   private final List<String> trace = new ArrayList<>();
 
   private final ClientHistory<I, O> clients;
+  private final SimCluster<I> cluster;
   private long step;
   private long nextOpId;
-  private int crashes;
   private final SimReadyHandler<I, O> ready;
 
   private Simulation(SimulationOptions options, Workload<I, O> workload) {
@@ -62,13 +53,16 @@ public final class Simulation<I, O> {
     this.workload = workload;
     this.random = new SplittableRandom(options.seed());
     this.clients = new ClientHistory<>(workload, options.clients());
+    SimNetwork network = new SimNetwork();
+    this.cluster =
+        new SimCluster<>(network, random, workload, checker, clients::giveUp, this::trace);
     this.ready =
         new SimReadyHandler<>(
             workload,
             checker,
             network,
             clients,
-            line -> trace.add(step + ": " + line),
+            this::trace,
             this::check,
             options.asyncStorageWrites());
     ConfState.Builder cs = ConfState.newBuilder();
@@ -86,9 +80,7 @@ public final class Simulation<I, O> {
               .randomSeed(options.seed() * 31 + id)
               .applied(0)
               .build();
-      SimNode<I> node = new SimNode<>(id, config, new MemoryLogStorage(initial));
-      nodes.put(id, node);
-      start(node);
+      cluster.add(new SimNode<>(id, config, new MemoryLogStorage(initial)));
     }
   }
 
@@ -110,7 +102,7 @@ public final class Simulation<I, O> {
       checkAfterStep();
     }
     recover();
-    for (SimNode<I> n : nodes.values()) {
+    for (SimNode<I> n : cluster.nodes()) {
       n.allWaiting().forEach(clients::giveUp);
       n.clearWaiting();
     }
@@ -131,7 +123,7 @@ public final class Simulation<I, O> {
         checker.terms(),
         history.size(),
         completed,
-        crashes,
+        cluster.crashes(),
         ready.snapshotsInstalled(),
         ready.confChangesApplied());
   }
@@ -154,40 +146,29 @@ public final class Simulation<I, O> {
     switch (action) {
       case TICK -> {
         if (!options.leaseReads()) {
-          randomUpNode().ifPresent(n -> record("tick " + n.id, () -> n.raw.tick()));
-        } else if (random.nextInt(nodes.size()) == 0) {
-          record("tick every node", this::tickEveryNode);
+          cluster.randomUpNode().ifPresent(n -> record("tick " + n.id, () -> n.raw.tick()));
+        } else if (random.nextInt(cluster.nodes().size()) == 0) {
+          record("tick every node", cluster::tickEveryNode);
         }
       }
-      case DELIVER -> deliver(random.nextInt(10) < 8);
+      case DELIVER -> cluster.deliver(random.nextInt(10) < 8);
       case DELIVER_ALL -> {
-        for (int n = network.size(); n > 0; n--) {
-          deliver(true);
+        for (int n = cluster.inFlight(); n > 0; n--) {
+          cluster.deliver(true);
         }
       }
       case READY_ALL -> {
-        for (SimNode<I> n : nodes.values()) {
+        for (SimNode<I> n : cluster.nodes()) {
           if (n.up() && n.raw.hasReady()) {
             ready.process(n);
           }
         }
       }
-      case DROP -> {
-        Message m = network.removeRandom(random);
-        if (m != null) {
-          trace.add(step + ": drop " + TraceFormat.message(m));
-          reportLoss(m);
-        }
-      }
-      case DUPLICATE -> {
-        Message m = network.duplicateRandom(random);
-        if (m != null) {
-          trace.add(step + ": duplicate " + TraceFormat.message(m));
-        }
-      }
+      case DROP -> cluster.drop();
+      case DUPLICATE -> cluster.duplicate();
       case READY -> {
         List<SimNode<I>> ready = new ArrayList<>();
-        for (SimNode<I> n : nodes.values()) {
+        for (SimNode<I> n : cluster.nodes()) {
           if (n.up() && n.raw.hasReady()) {
             ready.add(n);
           }
@@ -198,7 +179,7 @@ public final class Simulation<I, O> {
       }
       case PERSIST -> {
         List<SimNode<I>> writing = new ArrayList<>();
-        for (SimNode<I> n : nodes.values()) {
+        for (SimNode<I> n : cluster.nodes()) {
           if (n.up() && ready.hasPendingWrites(n)) {
             writing.add(n);
           }
@@ -207,95 +188,26 @@ public final class Simulation<I, O> {
           ready.persistOldest(writing.get(random.nextInt(writing.size())));
         }
       }
-      case CRASH -> randomUpNode().ifPresent(this::crash);
-      case RESTART -> {
-        List<SimNode<I>> down = new ArrayList<>();
-        for (SimNode<I> n : nodes.values()) {
-          if (!n.up()) {
-            down.add(n);
-          }
-        }
-        if (!down.isEmpty()) {
-          SimNode<I> n = down.get(random.nextInt(down.size()));
-          trace.add(step + ": restart " + n.id);
-          start(n);
-        }
-      }
-      case PARTITION -> partition();
-      case ISOLATE_LEADER -> leader().ifPresent(this::isolate);
-      case PARTITION_ONE_WAY -> {
-        long from = randomId();
-        long to = randomId();
-        if (from != to) {
-          network.block(from, to);
-          trace.add(step + ": cut " + from + " -> " + to);
-        }
-      }
-      case HEAL -> {
-        network.heal();
-        trace.add(step + ": heal");
-      }
-      case PROPOSE, READ -> randomUpNode().ifPresent(this::clientOperation);
-      case CONF_CHANGE -> leader().ifPresent(this::changeMembership);
-      case TRANSFER -> leader().ifPresent(this::transfer);
-      case COMPACT -> randomUpNode().ifPresent(this::compact);
+      case CRASH -> cluster.randomUpNode().ifPresent(cluster::crash);
+      case RESTART -> cluster.restartOne();
+      case PARTITION -> cluster.partition();
+      case ISOLATE_LEADER -> cluster.leader().ifPresent(cluster::isolate);
+      case PARTITION_ONE_WAY -> cluster.cutOneWay();
+      case HEAL -> cluster.heal();
+      case PROPOSE, READ -> cluster.randomUpNode().ifPresent(this::clientOperation);
+      case CONF_CHANGE -> cluster.leader().ifPresent(this::changeMembership);
+      case TRANSFER -> cluster.leader().ifPresent(this::transfer);
+      case COMPACT -> cluster.randomUpNode().ifPresent(this::compact);
     }
   }
 
   private void record(String what, Runnable r) {
-    trace.add(step + ": " + what);
+    trace(what);
     r.run();
   }
 
-  private void deliver(boolean oldest) {
-    Message m = oldest ? network.removeOldest() : network.removeRandom(random);
-    if (m == null) {
-      return;
-    }
-    SimNode<I> target = nodes.get(m.getTo());
-    if (target == null || !target.up() || network.blocked(m.getFrom(), m.getTo())) {
-      trace.add(step + ": lost " + TraceFormat.message(m));
-      reportLoss(m);
-      return;
-    }
-    trace.add(step + ": deliver " + TraceFormat.message(m));
-    try {
-      target.raw.step(m);
-    } catch (ProposalDroppedException e) {
-      // A forwarded proposal or read the receiver could not take: lost, as on a network.
-      trace.add(step + ":   dropped at " + target.id + ": " + e.getMessage());
-    }
-    if (m.getType() == MessageType.MSG_SNAPSHOT) {
-      SimNode<I> sender = nodes.get(m.getFrom());
-      if (sender.up()) {
-        sender.raw.reportSnapshot(m.getTo(), SnapshotStatus.FINISH);
-      }
-    }
-  }
-
-  /**
-   * A transport learns of some losses (a broken stream, a failed snapshot upload) and tells the
-   * sender, as the Ready contract asks. A failed snapshot is always reported; a lost append
-   * sometimes, since a real transport notices only some losses.
-   */
-  private void reportLoss(Message m) {
-    SimNode<I> sender = nodes.get(m.getFrom());
-    if (sender == null || !sender.up()) {
-      return;
-    }
-    if (m.getType() == MessageType.MSG_SNAPSHOT) {
-      sender.raw.reportSnapshot(m.getTo(), SnapshotStatus.FAILURE);
-    } else if (m.getType() == MessageType.MSG_APPEND && random.nextBoolean()) {
-      sender.raw.reportUnreachable(m.getTo());
-    }
-  }
-
-  private void tickEveryNode() {
-    for (SimNode<I> n : nodes.values()) {
-      if (n.up()) {
-        n.raw.tick();
-      }
-    }
+  private void trace(String line) {
+    trace.add(step + ": " + line);
   }
 
   private void clientOperation(SimNode<I> n) {
@@ -310,16 +222,16 @@ public final class Simulation<I, O> {
     try {
       if (workload.isRead(input)) {
         ByteString ctx = ByteString.copyFrom(ByteBuffer.allocate(8).putLong(opId).array());
-        trace.add(step + ": read #" + opId + " " + input + " at " + n.id);
+        trace("read #" + opId + " " + input + " at " + n.id);
         n.waitingReads.put(ctx, w);
         n.raw.readIndex(ctx.toByteArray(), options.leaseReads());
       } else {
-        trace.add(step + ": propose #" + opId + " " + input + " at " + n.id);
+        trace("propose #" + opId + " " + input + " at " + n.id);
         n.waitingWrites.put(opId, w);
         n.raw.propose(DedupStateMachine.wrap(opId, workload.encode(input)));
       }
     } catch (ProposalDroppedException e) {
-      trace.add(step + ":   dropped: " + e.getMessage());
+      trace("  dropped: " + e.getMessage());
       n.waitingWrites.remove(opId);
       n.waitingReads.values().remove(w);
       clients.release(w);
@@ -329,65 +241,13 @@ public final class Simulation<I, O> {
   /** Clients that waited too long give up; what their operation did is settled at the end. */
   private void expireClients() {
     for (ClientHistory.Expired<I> e : clients.expire(step)) {
-      SimNode<I> n = nodes.get(e.node());
+      SimNode<I> n = cluster.node(e.node());
       SimNode.Waiting<I> w = e.op();
       n.waitingWrites.remove(w.opId());
       n.waitingReads.values().remove(w);
       n.confirmedReads.removeIf(r -> r.op() == w);
-      trace.add(step + ": client " + w.client() + " gives up on #" + w.opId());
+      trace("client " + w.client() + " gives up on #" + w.opId());
     }
-  }
-
-  private void crash(SimNode<I> n) {
-    trace.add(step + ": crash " + n.id);
-    crashes++;
-    n.allWaiting().forEach(clients::giveUp);
-    n.clearWaiting();
-    n.clearVolatile();
-    n.raw = null;
-    n.stateMachine = null;
-  }
-
-  /** Starts a node from its storage, as a process does after a crash. */
-  private void start(SimNode<I> n) {
-    Snapshot snap = n.storage.snapshot(0);
-    // The state machine restarts from the snapshot, which may be newer than the compaction
-    // point: tell the node where applying resumes.
-    n.raw =
-        new RawNode(n.config.toBuilder().applied(snap.getMetadata().getIndex()).build(), n.storage);
-    n.stateMachine = new DedupStateMachine(workload.newStateMachine());
-    n.appliedIndex = snap.getMetadata().getIndex();
-    n.confState = snap.getMetadata().getConfState();
-    if (n.appliedIndex > 0) {
-      n.stateMachine.restore(new ByteArrayInputStream(snap.getData().toByteArray()));
-    }
-    checker.onRestart(n.id, n.appliedIndex);
-  }
-
-  private void partition() {
-    List<Long> ids = new ArrayList<>(nodes.keySet());
-    int cut = 1 + random.nextInt(ids.size() - 1 == 0 ? 1 : ids.size() - 1);
-    List<Long> side = new ArrayList<>();
-    for (int i = 0; i < cut; i++) {
-      side.add(ids.remove(random.nextInt(ids.size())));
-    }
-    for (long a : side) {
-      for (long b : ids) {
-        network.block(a, b);
-        network.block(b, a);
-      }
-    }
-    trace.add(step + ": partition " + side + " | " + ids);
-  }
-
-  private void isolate(SimNode<I> leader) {
-    for (long other : nodes.keySet()) {
-      if (other != leader.id) {
-        network.block(leader.id, other);
-        network.block(other, leader.id);
-      }
-    }
-    trace.add(step + ": isolate leader " + leader.id);
   }
 
   private void changeMembership(SimNode<I> leader) {
@@ -396,18 +256,18 @@ public final class Simulation<I, O> {
     if (cc == null) {
       return;
     }
-    trace.add(step + ": conf change at " + leader.id + ": " + MembershipChanges.describe(cc));
+    trace("conf change at " + leader.id + ": " + MembershipChanges.describe(cc));
     try {
       leader.raw.proposeConfChange(cc);
     } catch (InvalidConfChangeException | ProposalDroppedException e) {
-      trace.add(step + ":   refused: " + e.getMessage());
+      trace("  refused: " + e.getMessage());
     }
   }
 
   private void transfer(SimNode<I> leader) {
     List<Long> voters = leader.raw.status().confState().getVotersList();
     long target = voters.get(random.nextInt(voters.size()));
-    trace.add(step + ": transfer leadership " + leader.id + " -> " + target);
+    trace("transfer leadership " + leader.id + " -> " + target);
     leader.raw.transferLeader(target);
   }
 
@@ -431,7 +291,7 @@ public final class Simulation<I, O> {
     if (compactTo > n.storage.firstIndex() - 1) {
       n.storage.compact(compactTo);
     }
-    trace.add(step + ": compact " + n.id + " snapshot@" + applied + " firstIndex=" + compactTo);
+    trace("compact " + n.id + " snapshot@" + applied + " firstIndex=" + compactTo);
   }
 
   // ---------------------------------------------------------------- recovery (liveness)
@@ -441,23 +301,18 @@ public final class Simulation<I, O> {
    * elected and a new write commits and is applied by every member.
    */
   private void recover() {
-    trace.add(step + ": faults stop: heal, restart all");
-    network.heal();
-    for (SimNode<I> n : nodes.values()) {
-      if (!n.up()) {
-        start(n);
-      }
-    }
+    trace("faults stop: heal, restart all");
+    cluster.stopFaults();
     long probeIndex = 0;
     long probeTerm = 0;
     for (int tick = 0; tick < options.livenessTicks(); tick++) {
-      for (SimNode<I> n : nodes.values()) {
+      for (SimNode<I> n : cluster.nodes()) {
         n.raw.tick();
       }
       quiesce();
       checkAfterStep();
       step++;
-      SimNode<I> leader = leader().orElse(null);
+      SimNode<I> leader = cluster.leader().orElse(null);
       if (leader == null) {
         continue;
       }
@@ -469,8 +324,8 @@ public final class Simulation<I, O> {
         continue;
       }
       boolean allApplied = true;
-      for (long id : members(st.confState())) {
-        SimNode<I> m = nodes.get(id);
+      for (long id : SimCluster.members(st.confState())) {
+        SimNode<I> m = cluster.node(id);
         if (m != null && m.appliedIndex < probeIndex) {
           allApplied = false;
         }
@@ -493,7 +348,7 @@ public final class Simulation<I, O> {
     }
     long opId = ++nextOpId;
     long invokedAt = clients.now();
-    trace.add(step + ": liveness probe #" + opId + " " + input + " at " + leader.id);
+    trace("liveness probe #" + opId + " " + input + " at " + leader.id);
     try {
       leader.waitingWrites.put(opId, new SimNode.Waiting<>(opId, -1, input, invokedAt));
       leader.raw.propose(DedupStateMachine.wrap(opId, workload.encode(input)));
@@ -508,7 +363,7 @@ public final class Simulation<I, O> {
   private void quiesce() {
     for (int round = 0; round < 10_000; round++) {
       boolean busy = false;
-      for (SimNode<I> n : nodes.values()) {
+      for (SimNode<I> n : cluster.nodes()) {
         if (n.up() && n.raw.hasReady()) {
           ready.process(n);
           busy = true;
@@ -518,8 +373,8 @@ public final class Simulation<I, O> {
           busy = true;
         }
       }
-      while (!network.isEmpty()) {
-        deliver(true);
+      while (!cluster.quiet()) {
+        cluster.deliver(true);
         busy = true;
       }
       if (!busy) {
@@ -528,23 +383,16 @@ public final class Simulation<I, O> {
     }
   }
 
-  private static List<Long> members(ConfState cs) {
-    List<Long> ids = new ArrayList<>(cs.getVotersList());
-    ids.addAll(cs.getLearnersList());
-    ids.addAll(cs.getVotersOutgoingList());
-    return ids;
-  }
-
   // ---------------------------------------------------------------- checks and helpers
 
   private void checkAfterStep() {
-    for (SimNode<I> n : nodes.values()) {
+    for (SimNode<I> n : cluster.nodes()) {
       if (n.up()) {
         check(checker.onStatus(n.raw.status()));
       }
     }
     if (step % options.fullCheckInterval() == 0) {
-      List<SimNode<I>> all = new ArrayList<>(nodes.values());
+      List<SimNode<I>> all = new ArrayList<>(cluster.nodes());
       for (int i = 0; i < all.size(); i++) {
         for (int j = i + 1; j < all.size(); j++) {
           check(
@@ -563,38 +411,5 @@ public final class Simulation<I, O> {
 
   private void fail(String problem) {
     throw new SimulationFailure(problem, options.seed(), step, trace);
-  }
-
-  private java.util.Optional<SimNode<I>> randomUpNode() {
-    List<SimNode<I>> up = new ArrayList<>();
-    for (SimNode<I> n : nodes.values()) {
-      if (n.up()) {
-        up.add(n);
-      }
-    }
-    return up.isEmpty()
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(up.get(random.nextInt(up.size())));
-  }
-
-  private long randomId() {
-    List<Long> ids = new ArrayList<>(nodes.keySet());
-    return ids.get(random.nextInt(ids.size()));
-  }
-
-  /** The up node that leads the highest term, if any. */
-  private java.util.Optional<SimNode<I>> leader() {
-    SimNode<I> best = null;
-    long bestTerm = -1;
-    for (SimNode<I> n : nodes.values()) {
-      if (n.up()) {
-        Status st = n.raw.status();
-        if (st.role() == StateRole.LEADER && st.term() > bestTerm) {
-          best = n;
-          bestTerm = st.term();
-        }
-      }
-    }
-    return java.util.Optional.ofNullable(best);
   }
 }
