@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -153,16 +154,51 @@ public final class EndToEndBenchmark {
   private void writes(BenchCluster cluster, String figure, String command) throws Exception {
     String load = command + " " + intOption("clients", "64") + " " + seconds;
     NodeProcess leader = cluster.leader(ANSWER);
-    figures.add(figure + ".leader", ask(leader, load), "rate", "p99us");
+    addWithCpu(figure + ".leader", askWithCpu(leader, load));
     NodeProcess follower = cluster.follower(leader);
-    figures.add(figure + ".follower", ask(follower, load), "rate", "p99us");
+    addWithCpu(figure + ".follower", askWithCpu(follower, load));
+  }
+
+  private void addWithCpu(String prefix, Map<String, String> reply) {
+    figures.add(prefix, reply, "rate", "p99us");
+    if (reply.containsKey("cpuUsPerOp")) {
+      figures.add(prefix, reply, "cpuUsPerOp", "cpuBusyPct");
+    }
+  }
+
+  /**
+   * {@link #ask} for a load, and what the whole machine's CPU did meanwhile: busy share of all
+   * cores ({@code cpuBusyPct}) and CPU time per operation summed over every process and the kernel
+   * ({@code cpuUsPerOp}); recorded as figures where the machine reports them.
+   */
+  private Map<String, String> askWithCpu(NodeProcess node, String command) throws IOException {
+    return askWithCpu(node, command, -1);
+  }
+
+  /** As above, for a command that makes {@code ops} operations (-1: as many as its reply says). */
+  private Map<String, String> askWithCpu(NodeProcess node, String command, long ops)
+      throws IOException {
+    Optional<MachineCpu> before = MachineCpu.now();
+    Map<String, String> reply = ask(node, command);
+    Optional<MachineCpu> after = MachineCpu.now();
+    double count = ops >= 0 ? ops : Double.parseDouble(reply.getOrDefault("ops", "0"));
+    if (before.isPresent() && after.isPresent() && count > 0) {
+      double busy = after.get().busyPercentSince(before.get());
+      double usPerOp = after.get().busySecondsSince(before.get()) * 1e6 / count;
+      System.out.printf(
+          "   machine CPU busy %.0f%%, %.1f us of CPU per operation%n", busy, usPerOp);
+      reply.put("cpuBusyPct", String.valueOf(busy));
+      reply.put("cpuUsPerOp", String.valueOf(usPerOp));
+    }
+    return reply;
   }
 
   private void latency(BenchCluster cluster) throws Exception {
     int samples = intOption("samples", "2000");
     NodeProcess leader = cluster.leader(ANSWER);
     NodeProcess follower = cluster.follower(leader);
-    figures.add("fsync", ask(leader, "fsync " + samples), "p50us", "p99us");
+    figures.add(
+        "fsync", askWithCpu(leader, "fsync " + samples, samples), "p50us", "p99us", "cpuUsPerOp");
     figures.add("fsync3", concurrentFsync(cluster, leader, samples), "p50us", "p99us", "p999us");
     figures.add("qsync1", ask(leader, "qsync " + samples + " 1"), "p50us", "p99us");
     figures.add("qsync", ask(leader, "qsync " + samples + " 3"), "p50us", "p99us", "p999us");
