@@ -112,6 +112,9 @@ final class SyncProbe {
         channel.write(record);
         channel.force(false);
       } catch (IOException e) {
+        // A thread that dies does not break a barrier: break both, or the others wait forever.
+        start.reset();
+        end.reset();
         throw new UncheckedIOException(e);
       }
       done[i][node] = System.nanoTime();
