@@ -35,6 +35,7 @@ final class Applier {
   private final SerialExecutor executor;
   private final Map<Long, CompletableFuture<Object>> proposals;
   private final long snapshotEvery;
+  private final long snapshotEveryBytes;
   private final GroupStorage storage;
   private final Consumer<TakenSnapshot> onSnapshot;
   private final SessionTable sessions;
@@ -43,6 +44,7 @@ final class Applier {
   private long applied;
   private long appliedTerm;
   private long lastSnapshotIndex;
+  private long bytesSinceSnapshot;
   private ConfState confState;
   private final TreeMap<Long, List<CompletableFuture<Void>>> waitingReads = new TreeMap<>();
 
@@ -62,6 +64,7 @@ final class Applier {
       Executor pool,
       ConcurrentHashMap<Long, CompletableFuture<Object>> proposals,
       long snapshotEvery,
+      long snapshotEveryBytes,
       SessionPolicy sessionPolicy,
       GroupStorage storage,
       SnapshotMetadata start,
@@ -72,6 +75,7 @@ final class Applier {
     this.executor = new SerialExecutor(pool);
     this.proposals = proposals;
     this.snapshotEvery = snapshotEvery;
+    this.snapshotEveryBytes = snapshotEveryBytes;
     this.onSnapshot = onSnapshot;
     this.sessions = new SessionTable(sessionPolicy);
     this.storage = storage;
@@ -112,6 +116,7 @@ final class Applier {
   private void applyOne(Entry e) {
     applied = e.getIndex();
     appliedTerm = e.getTerm();
+    bytesSinceSnapshot += e.getData().size();
     if (e.getType() != EntryType.ENTRY_NORMAL || e.getData().isEmpty()) {
       return;
     }
@@ -249,6 +254,7 @@ final class Applier {
     appliedTerm = snapshot.getTerm();
     appliedIndex = applied;
     lastSnapshotIndex = applied;
+    bytesSinceSnapshot = 0;
     confState = snapshot.getConfState();
   }
 
@@ -300,8 +306,9 @@ final class Applier {
     return taken;
   }
 
+  /** Snapshots once {@code snapshotEvery} entries or {@code snapshotEveryBytes} have applied. */
   private void maybeSnapshot() {
-    if (applied - lastSnapshotIndex < snapshotEvery) {
+    if (applied - lastSnapshotIndex < snapshotEvery && bytesSinceSnapshot < snapshotEveryBytes) {
       return;
     }
     takeSnapshot();
@@ -319,6 +326,7 @@ final class Applier {
     storage.writeSnapshot(metadata, out -> GroupImage.write(out, sessions, stateMachine));
     long writeNanos = System.nanoTime() - started;
     lastSnapshotIndex = applied;
+    bytesSinceSnapshot = 0;
     onSnapshot.accept(new TakenSnapshot(metadata, writeNanos));
   }
 

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  * @param keepEntries entries kept behind a snapshot, so slightly lagging followers catch up from
  *     the log rather than from a snapshot
  * @param sessions bounds of the client-session table (replicated state: the same on every node)
+ * @param snapshotEveryBytes applied entry bytes (payloads) that also make a snapshot due when fewer
+ *     than {@code snapshotEvery} entries carried them: the log of a group with large entries stays
+ *     bounded in bytes, not only in entries
  */
 public record GroupOptions(
     String name,
@@ -23,9 +26,31 @@ public record GroupOptions(
     Duration proposalTimeout,
     long snapshotEvery,
     long keepEntries,
-    SessionPolicy sessions) {
+    SessionPolicy sessions,
+    long snapshotEveryBytes) {
 
-  /** Options with {@link SessionPolicy#defaults()}. */
+  /** The default of {@link #snapshotEveryBytes}: 64 MiB. */
+  public static final long DEFAULT_SNAPSHOT_EVERY_BYTES = 64L << 20;
+
+  /** Options with {@link #DEFAULT_SNAPSHOT_EVERY_BYTES}. */
+  public GroupOptions(
+      String name,
+      Duration tickInterval,
+      Duration proposalTimeout,
+      long snapshotEvery,
+      long keepEntries,
+      SessionPolicy sessions) {
+    this(
+        name,
+        tickInterval,
+        proposalTimeout,
+        snapshotEvery,
+        keepEntries,
+        sessions,
+        DEFAULT_SNAPSHOT_EVERY_BYTES);
+  }
+
+  /** Options with {@link SessionPolicy#defaults()} and {@link #DEFAULT_SNAPSHOT_EVERY_BYTES}. */
   public GroupOptions(
       String name,
       Duration tickInterval,
@@ -57,16 +82,33 @@ public record GroupOptions(
       throw new IllegalArgumentException(
           "GroupOptions.snapshotEvery must be positive and keepEntries not negative");
     }
+    if (snapshotEveryBytes < 1) {
+      throw new IllegalArgumentException(
+          "GroupOptions.snapshotEveryBytes must be positive, was " + snapshotEveryBytes);
+    }
   }
 
   /** The same options with another session policy. */
   public GroupOptions withSessions(SessionPolicy policy) {
     return new GroupOptions(
-        name, tickInterval, proposalTimeout, snapshotEvery, keepEntries, policy);
+        name,
+        tickInterval,
+        proposalTimeout,
+        snapshotEvery,
+        keepEntries,
+        policy,
+        snapshotEveryBytes);
+  }
+
+  /** The same options with another byte budget between snapshots. */
+  public GroupOptions withSnapshotEveryBytes(long bytes) {
+    return new GroupOptions(
+        name, tickInterval, proposalTimeout, snapshotEvery, keepEntries, sessions, bytes);
   }
 
   /**
-   * 100 ms ticks, 5 s timeouts, a snapshot every 10,000 entries keeping 1,000, default sessions.
+   * 100 ms ticks, 5 s timeouts, a snapshot every 10,000 entries or 64 MiB of entries (whichever
+   * comes first) keeping 1,000, default sessions.
    */
   public static GroupOptions defaults(String name) {
     return new GroupOptions(name, Duration.ofMillis(100), Duration.ofSeconds(5), 10_000, 1_000);

@@ -115,6 +115,7 @@ public final class RaftGroup implements AutoCloseable {
             applyPool,
             proposals,
             options.snapshotEvery(),
+            options.snapshotEveryBytes(),
             options.sessions(),
             storage,
             snap.toBuilder().setConfState(status.confState()).build(),

@@ -17,6 +17,14 @@ class GroupOptionsTest {
   }
 
   @ParameterizedTest
+  @ValueSource(longs = {0, -1})
+  void aByteBudgetBetweenSnapshotsThatIsNotPositiveIsRefused(long bytes) {
+    assertThatThrownBy(() -> GroupOptions.defaults("kv").withSnapshotEveryBytes(bytes))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("GroupOptions.snapshotEveryBytes");
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"kv", "raft-scheduler", "orders.eu_1", "G7"})
   void plainNamesAreTaken(String name) {
     assertThat(new GroupOptions(name, Duration.ofMillis(100), Duration.ofSeconds(5), 10, 1).name())

@@ -1,6 +1,7 @@
 package dev.raftboot.spring.autoconfigure;
 
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 
 /** Settings of one group that override the node-wide ones; unset values inherit. */
 public class RaftGroupProperties {
@@ -21,6 +22,9 @@ public class RaftGroupProperties {
 
   /** Entries this group keeps behind a snapshot. */
   private Long snapshotKeepEntries;
+
+  /** Bytes of applied entries that make this group's next snapshot due. */
+  private DataSize snapshotEveryBytes;
 
   public Integer getElectionTicks() {
     return electionTicks;
@@ -68,5 +72,13 @@ public class RaftGroupProperties {
 
   public void setSnapshotKeepEntries(Long snapshotKeepEntries) {
     this.snapshotKeepEntries = snapshotKeepEntries;
+  }
+
+  public DataSize getSnapshotEveryBytes() {
+    return snapshotEveryBytes;
+  }
+
+  public void setSnapshotEveryBytes(DataSize snapshotEveryBytes) {
+    this.snapshotEveryBytes = snapshotEveryBytes;
   }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@link RaftProperties} checked and resolved: every rule a running cluster relies on is checked
@@ -159,6 +160,7 @@ public final class RaftNodeSettings {
           "must be positive (and raft.snapshot.keep-entries not negative)",
           "Use e.g. raft.snapshot.every-entries=10000.");
     }
+    positive(p.getSnapshot().getEveryBytes(), "raft.snapshot.every-bytes");
     if (p.getThreads() < 0) {
       throw new RaftConfigurationException(
           "raft.threads", "must not be negative", "Use 0 for one thread per core.");
@@ -185,6 +187,9 @@ public final class RaftNodeSettings {
                   g.getElectionTicks() != null ? prefix + "election-ticks" : "raft.election-ticks");
               if (g.getProposalTimeout() != null) {
                 positive(g.getProposalTimeout(), prefix + "proposal-timeout");
+              }
+              if (g.getSnapshotEveryBytes() != null) {
+                positive(g.getSnapshotEveryBytes(), prefix + "snapshot-every-bytes");
               }
               if (g.getReadMode() == RaftProperties.ReadMode.LEASE_BASED && !p.isCheckQuorum()) {
                 throw new RaftConfigurationException(
@@ -292,6 +297,13 @@ public final class RaftNodeSettings {
     }
   }
 
+  private static void positive(DataSize size, String property) {
+    if (size == null || size.toBytes() < 1) {
+      throw new RaftConfigurationException(
+          property, "must be a positive size, was " + size, "Use e.g. 64MB.");
+    }
+  }
+
   private static void requireText(String value, String property, String action) {
     if (value == null || value.isBlank()) {
       throw new RaftConfigurationException(property, "must not be blank", action);
@@ -360,11 +372,12 @@ public final class RaftNodeSettings {
     RaftGroupProperties g = properties.getGroups().getOrDefault(name, new RaftGroupProperties());
     RaftProperties.Snapshot s = properties.getSnapshot();
     return new GroupOptions(
-        name,
-        properties.getTickInterval(),
-        orElse(g.getProposalTimeout(), properties.getProposalTimeout()),
-        orElse(g.getSnapshotEveryEntries(), s.getEveryEntries()),
-        orElse(g.getSnapshotKeepEntries(), s.getKeepEntries()));
+            name,
+            properties.getTickInterval(),
+            orElse(g.getProposalTimeout(), properties.getProposalTimeout()),
+            orElse(g.getSnapshotEveryEntries(), s.getEveryEntries()),
+            orElse(g.getSnapshotKeepEntries(), s.getKeepEntries()))
+        .withSnapshotEveryBytes(orElse(g.getSnapshotEveryBytes(), s.getEveryBytes()).toBytes());
   }
 
   /** Raft settings of group {@code name}, with its overrides applied. */

@@ -146,6 +146,12 @@ public class RaftProperties {
     /** Entries kept behind a snapshot, so slightly lagging followers catch up from the log. */
     private long keepEntries = 1_000;
 
+    /**
+     * Bytes of applied entries (their payloads) that make a snapshot due even before every-entries
+     * entries have applied, so a group with large entries keeps a bounded log.
+     */
+    private DataSize everyBytes = DataSize.ofMegabytes(64);
+
     public long getEveryEntries() {
       return everyEntries;
     }
@@ -160,6 +166,14 @@ public class RaftProperties {
 
     public void setKeepEntries(long keepEntries) {
       this.keepEntries = keepEntries;
+    }
+
+    public DataSize getEveryBytes() {
+      return everyBytes;
+    }
+
+    public void setEveryBytes(DataSize everyBytes) {
+      this.everyBytes = everyBytes;
     }
   }
 

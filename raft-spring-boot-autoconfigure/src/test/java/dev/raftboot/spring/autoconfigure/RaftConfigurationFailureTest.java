@@ -95,6 +95,16 @@ class RaftConfigurationFailureTest {
             "must be at least 2"));
     cases.add(
         Arguments.of(
+            List.of("raft.node-id=1", "raft.snapshot.every-bytes=0"),
+            "'raft.snapshot.every-bytes'",
+            "must be a positive size"));
+    cases.add(
+        Arguments.of(
+            List.of("raft.node-id=1", "raft.groups.blobs.snapshot-every-bytes=0B"),
+            "'raft.groups.blobs.snapshot-every-bytes'",
+            "must be a positive size"));
+    cases.add(
+        Arguments.of(
             List.of("raft.node-id=1", "raft.lease-margin-ticks=10"),
             "'raft.lease-margin-ticks'",
             "must be less than raft.election-ticks"));

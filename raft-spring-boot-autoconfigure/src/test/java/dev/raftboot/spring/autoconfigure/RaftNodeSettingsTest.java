@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
 
 /** How properties resolve into the runtime's settings, per group overrides included. */
 class RaftNodeSettingsTest {
@@ -59,6 +60,20 @@ class RaftNodeSettingsTest {
     p.setLeaseMarginTicks(4);
     assertThat(RaftNodeSettings.of(p).raftConfig("any").id(1).build().leaseMarginTicks())
         .isEqualTo(4);
+  }
+
+  @Test
+  void theSnapshotByteBudgetIsSetNodeWideAndPerGroup() {
+    RaftProperties p = properties();
+    assertThat(RaftNodeSettings.of(p).groupOptions("any").snapshotEveryBytes())
+        .isEqualTo(GroupOptions.DEFAULT_SNAPSHOT_EVERY_BYTES);
+    p.getSnapshot().setEveryBytes(DataSize.ofMegabytes(8));
+    RaftGroupProperties blobs = new RaftGroupProperties();
+    blobs.setSnapshotEveryBytes(DataSize.ofGigabytes(1));
+    p.getGroups().put("blobs", blobs);
+    RaftNodeSettings s = RaftNodeSettings.of(p);
+    assertThat(s.groupOptions("any").snapshotEveryBytes()).isEqualTo(8L << 20);
+    assertThat(s.groupOptions("blobs").snapshotEveryBytes()).isEqualTo(1L << 30);
   }
 
   @Test
