@@ -4,6 +4,7 @@ import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.JoinResponse;
 import dev.raftboot.transport.PeerAddress;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,11 @@ interface MemberRegistry {
    */
   void configurationChanged(
       String group, ConfState before, ConfState after, Map<Long, PeerAddress> addresses);
+
+  /** Where node {@code nodeId} listens for peers, when this server knows it. */
+  default Optional<PeerAddress> addressOf(long nodeId) {
+    return Optional.empty();
+  }
 
   /** The ids removed from {@code group}, which may not join it again. */
   Set<Long> removedIds(String group);

@@ -37,11 +37,18 @@ final class Membership {
   private final GroupOptions options;
   private final ScheduledExecutorService timer;
   private volatile MemberRegistry registry = MemberRegistry.local();
+  private final NotLeaderFailures notLeader;
 
   Membership(RaftGroup group, GroupOptions options, ScheduledExecutorService timer) {
     this.group = group;
     this.options = options;
     this.timer = timer;
+    this.notLeader = new NotLeaderFailures(options.name(), this::registry);
+  }
+
+  /** This group's refusals for want of leadership, with the leader's address where known. */
+  NotLeaderFailures notLeaderFailures() {
+    return notLeader;
   }
 
   // ---------------------------------------------------------------- on the group's loop
@@ -62,7 +69,7 @@ final class Membership {
       return true;
     } catch (ProposalDroppedException e) {
       pending.remove(proposalId, f);
-      f.completeExceptionally(new NotLeaderException(group.name(), e.leaderId(), e.getMessage()));
+      f.completeExceptionally(notLeader.of(e.leaderId(), e.getMessage()));
     } catch (InvalidConfChangeException e) {
       pending.remove(proposalId, f);
       f.completeExceptionally(e);
@@ -234,9 +241,7 @@ final class Membership {
           long match = p == null ? 0 : p.match();
           long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
           if (st.role() != StateRole.LEADER) {
-            f.completeExceptionally(
-                new NotLeaderException(
-                    group.name(), st.leaderId(), "lost leadership while waiting"));
+            f.completeExceptionally(notLeader.of(st.leaderId(), "lost leadership while waiting"));
           } else if (match >= required) {
             f.complete(null);
           } else if (waitedMs >= options.proposalTimeout().toMillis()) {
@@ -276,8 +281,7 @@ final class Membership {
   }
 
   private <T> CompletableFuture<T> notLeader(Status st, String reason) {
-    return CompletableFuture.failedFuture(
-        new NotLeaderException(group.name(), st.leaderId(), reason));
+    return CompletableFuture.failedFuture(notLeader.of(st.leaderId(), reason));
   }
 
   private static ConfChangeSingle change(ConfChangeType type, long id) {

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -69,6 +70,11 @@ public final class MembershipDirectory {
   /** Every address known, by node id. */
   public synchronized Map<Long, PeerAddress> addresses() {
     return Map.copyOf(addresses);
+  }
+
+  /** The address recorded for {@code id}, if any. */
+  public synchronized Optional<PeerAddress> address(long id) {
+    return Optional.ofNullable(addresses.get(id));
   }
 
   /** The ids removed from {@code group} so far. */

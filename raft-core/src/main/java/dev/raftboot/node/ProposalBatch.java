@@ -15,11 +15,11 @@ final class ProposalBatch {
   /** A proposal waiting for the end of the loop pass. */
   private record Queued(long id, byte[] data, CompletableFuture<Object> future) {}
 
-  private final String group;
+  private final NotLeaderFailures notLeader;
   private final List<Queued> queued = new ArrayList<>();
 
-  ProposalBatch(String group) {
-    this.group = group;
+  ProposalBatch(NotLeaderFailures notLeader) {
+    this.notLeader = notLeader;
   }
 
   void add(long id, byte[] data, CompletableFuture<Object> future) {
@@ -43,8 +43,7 @@ final class ProposalBatch {
     } catch (ProposalDroppedException e) {
       for (Queued q : queued) {
         waiting.remove(q.id());
-        q.future()
-            .completeExceptionally(new NotLeaderException(group, e.leaderId(), e.getMessage()));
+        q.future().completeExceptionally(notLeader.of(e.leaderId(), e.getMessage()));
       }
     }
     queued.clear();

@@ -94,8 +94,8 @@ public final class RaftGroup implements AutoCloseable {
     this.nodeId = config.id();
     this.timer = timer;
     SerialExecutor serial = new SerialExecutor(loopPool);
-    this.reads = new ReadBarriers(options.name(), nodeId);
     this.membership = new Membership(this, options, timer);
+    this.reads = new ReadBarriers(options.name(), nodeId, membership.notLeaderFailures());
     SnapshotMetadata snap = storage.logStorage().snapshot(0).getMetadata();
     long snapIndex = snap.getIndex();
     this.onDemandSnapshots =
@@ -141,7 +141,7 @@ public final class RaftGroup implements AutoCloseable {
             options.name(),
             serial,
             raw,
-            new ProposalBatch(options.name()),
+            new ProposalBatch(membership.notLeaderFailures()),
             reads,
             new Deadlines(options.name(), options.proposalTimeout().toNanos()),
             snapshots,

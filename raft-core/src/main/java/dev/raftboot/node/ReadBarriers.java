@@ -37,6 +37,7 @@ final class ReadBarriers {
 
   private final String group;
   private final long nodeId;
+  private final NotLeaderFailures notLeader;
   private final List<CompletableFuture<Void>> pendingSafe = new ArrayList<>();
   private final List<CompletableFuture<Void>> pendingLease = new ArrayList<>();
   private final Map<ByteString, List<CompletableFuture<Void>>> waiting = new HashMap<>();
@@ -54,8 +55,13 @@ final class ReadBarriers {
   private int safeInFlightTicks;
 
   ReadBarriers(String group, long nodeId) {
+    this(group, nodeId, NotLeaderFailures.withoutAddresses(group));
+  }
+
+  ReadBarriers(String group, long nodeId, NotLeaderFailures notLeader) {
     this.group = group;
     this.nodeId = nodeId;
+    this.notLeader = notLeader;
     // Contexts of a restarted node must not match requests its previous incarnation left pending.
     this.nextRequest = System.currentTimeMillis() << 20;
   }
@@ -109,7 +115,7 @@ final class ReadBarriers {
       raw.readIndex(ctx.toByteArray(), lease);
     } catch (ProposalDroppedException e) {
       waiting.remove(ctx);
-      NotLeaderException failure = new NotLeaderException(group, e.leaderId(), e.getMessage());
+      NotLeaderException failure = notLeader.of(e.leaderId(), e.getMessage());
       batch.forEach(f -> f.completeExceptionally(failure));
       return null;
     }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -67,6 +68,14 @@ public final class TransportBinding implements TransportListener, MemberRegistry
   public void attach(Transport transport) {
     this.transport = transport;
     directory.addresses().forEach(this::addPeer);
+  }
+
+  /** Where node {@code nodeId} listens: this node's advertised address, or a member's recorded. */
+  @Override
+  public Optional<PeerAddress> addressOf(long nodeId) {
+    return nodeId == transport.localId()
+        ? Optional.ofNullable(selfAddress)
+        : directory.address(nodeId);
   }
 
   /**

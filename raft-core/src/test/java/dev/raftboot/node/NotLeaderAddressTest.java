@@ -1,0 +1,65 @@
+package dev.raftboot.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.raftboot.transport.PeerAddress;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node that refuses an operation for want of leadership names the leader: its id, and on a
+ * server, where it listens, so a client can go there.
+ */
+class NotLeaderAddressTest {
+
+  @Test
+  void aFollowerOfARunningClusterNamesTheLeadersAddress(@TempDir Path dir) {
+    try (ServerCluster c = ServerCluster.of(dir, 3, 1_000)) {
+      long leader = c.awaitLeader();
+      long follower = c.groups.keySet().stream().filter(id -> id != leader).findFirst().get();
+      RaftGroup g = c.groups.get(follower);
+      LocalCluster.await(
+          () -> g.status().leaderId() == leader, "node " + follower + " to know the leader");
+
+      assertThatThrownBy(() -> g.promote(9).get(20, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOfSatisfying(
+              NotLeaderException.class,
+              e -> {
+                assertThat(e.leaderId()).isEqualTo(leader);
+                assertThat(e.leaderAddress()).contains(c.address(leader));
+                assertThat(e.getMessage()).contains("node " + leader + " at " + c.address(leader));
+              });
+    }
+  }
+
+  @Test
+  void withoutAServerOnlyTheLeadersIdIsKnown() {
+    try (LocalCluster c = LocalCluster.of(3)) {
+      long leader = c.awaitLeader();
+      long follower = c.someFollower(leader);
+      RaftGroup g = c.groups.get(follower);
+      LocalCluster.await(
+          () -> g.status().leaderId() == leader, "node " + follower + " to know the leader");
+
+      assertThatThrownBy(() -> g.promote(9).get(20, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOfSatisfying(
+              NotLeaderException.class,
+              e -> {
+                assertThat(e.leaderId()).isEqualTo(leader);
+                assertThat(e.leaderAddress()).isEmpty();
+              });
+    }
+  }
+
+  @Test
+  void noLeaderMeansNoAddress() {
+    NotLeaderException e = new NotLeaderException("g", 0, new PeerAddress("h", 1), "why");
+    assertThat(e.leaderAddress()).isEmpty();
+    assertThat(e.getMessage()).endsWith("no leader is known");
+  }
+}
