@@ -153,9 +153,23 @@ final class LeadershipTracker {
    * @return whether the node is no longer the leader
    */
   static boolean handOff(RaftGroup group, long self, Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    if (startHandOff(group, self)) {
+      awaitHandOff(group, self, deadline);
+    }
+    return group.status().role() != StateRole.LEADER;
+  }
+
+  /**
+   * If {@code group} leads, asks it to hand leadership to a voter ({@link HandOffTarget}), without
+   * waiting.
+   *
+   * @return whether a hand-off was asked for (false: not leading, or no voter can take it)
+   */
+  static boolean startHandOff(RaftGroup group, long self) {
     Status st = group.status();
     if (st.role() != StateRole.LEADER) {
-      return true;
+      return false;
     }
     Map<Long, Duration> uptimes = group.peerUptimes();
     long target = HandOffTarget.choose(st, self, uptimes);
@@ -169,11 +183,18 @@ final class LeadershipTracker {
         HandOffTarget.match(st, target),
         uptimes.getOrDefault(target, Duration.ZERO).toMillis());
     group.transferLeadership(target);
-    long deadline = System.nanoTime() + grace.toNanos();
+    return true;
+  }
+
+  /**
+   * Waits, until {@code deadlineNanos} ({@link System#nanoTime()}), for {@code group} to have
+   * stepped down and to know its new leader.
+   */
+  static void awaitHandOff(RaftGroup group, long self, long deadlineNanos) {
     // Until the new leader is known here, not only until this node stepped down: proposals that
     // followers forwarded during the hand-off are held by this node and go to the new leader when
     // its first message arrives (the status is published after that pass's sends).
-    while (!newLeaderKnown(group.status(), self) && System.nanoTime() < deadline) {
+    while (!newLeaderKnown(group.status(), self) && System.nanoTime() < deadlineNanos) {
       try {
         Thread.sleep(1);
       } catch (InterruptedException e) {
@@ -181,7 +202,6 @@ final class LeadershipTracker {
         break;
       }
     }
-    return group.status().role() != StateRole.LEADER;
   }
 
   private static boolean newLeaderKnown(Status st, long self) {

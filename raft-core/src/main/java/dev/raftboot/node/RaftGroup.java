@@ -453,9 +453,16 @@ public final class RaftGroup implements AutoCloseable {
   public void close(Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
     handOffLeadership(grace);
-    // Proposals made here before the hand-off commit under the new leader: let them apply here
-    // (within what is left of the grace) rather than fail them with GroupClosedException.
-    while (!proposals.isEmpty() && System.nanoTime() < deadline) {
+    awaitProposals(deadline);
+    close();
+  }
+
+  /**
+   * Waits, until {@code deadlineNanos}, for the proposals made here to apply: those made before a
+   * hand-off commit under the new leader, and are better answered than failed on close.
+   */
+  void awaitProposals(long deadlineNanos) {
+    while (!proposals.isEmpty() && System.nanoTime() < deadlineNanos) {
       try {
         Thread.sleep(1);
       } catch (InterruptedException e) {
@@ -463,7 +470,16 @@ public final class RaftGroup implements AutoCloseable {
         break;
       }
     }
-    close();
+  }
+
+  /** Asks for a hand-off if this node leads (see {@link #handOffLeadership}); does not wait. */
+  boolean startHandOff() {
+    return LeadershipTracker.startHandOff(this, nodeId);
+  }
+
+  /** Waits, until {@code deadlineNanos}, for a hand-off asked for to complete. */
+  void awaitHandOff(long deadlineNanos) {
+    LeadershipTracker.awaitHandOff(this, nodeId, deadlineNanos);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.raftboot.node;
 
 import dev.raftboot.core.RaftConfig;
+import dev.raftboot.core.StateRole;
 import dev.raftboot.proto.ConfState;
 import dev.raftboot.storage.RocksDbStore;
 import dev.raftboot.storage.snapshot.SnapshotStore;
@@ -13,8 +14,11 @@ import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -266,27 +270,62 @@ public final class RaftServer implements AutoCloseable {
   }
 
   /**
-   * Closes every group (leaders hand leadership over first, within {@code grace} each), then the
-   * transport; waits (up to {@link #DRAIN_TIMEOUT}) for the work already queued on the pool —
-   * entries being applied, and the failing of reads and proposals still waiting — and closes the
-   * store. Closing again does nothing.
+   * Hands every group this node leads to another voter, all at once, and waits until each has
+   * stepped down and knows its new leader, up to {@code grace} in all: a node that leads a thousand
+   * groups pauses each for one hand-off, and its shutdown for about as long, not for a thousand in
+   * turn. The groups keep running here as followers.
+   *
+   * @return the names of the groups this node still leads (no voter could take them, or the grace
+   *     ran out)
+   */
+  public Set<String> handOffLeadership(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    List<RaftGroup> handingOff = new ArrayList<>();
+    for (RaftGroup g : groups.values()) {
+      if (g.startHandOff()) {
+        handingOff.add(g);
+      }
+    }
+    for (RaftGroup g : handingOff) {
+      g.awaitHandOff(deadline);
+    }
+    Set<String> stillLeading = new TreeSet<>();
+    groups.forEach(
+        (name, g) -> {
+          if (g.status().role() == StateRole.LEADER) {
+            stillLeading.add(name);
+          }
+        });
+    return stillLeading;
+  }
+
+  /**
+   * Closes every group, then the transport: leaders first hand leadership over, all at once ({@link
+   * #handOffLeadership}), and proposals made here get the rest of {@code grace} to apply; {@code
+   * grace} bounds the whole server's hand-off, not each group's. Then waits (up to {@link
+   * #DRAIN_TIMEOUT}) for the work already queued on the pool — entries being applied, and the
+   * failing of reads and proposals still waiting — and closes the store. Closing again does
+   * nothing.
    */
   public void close(Duration grace) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    groups.values().forEach(g -> g.close(grace));
+    long deadline = System.nanoTime() + grace.toNanos();
+    handOffLeadership(grace);
+    groups.values().forEach(g -> g.awaitProposals(deadline));
+    groups.values().forEach(RaftGroup::close);
     groups.keySet().forEach(binding::unbind);
     groups.clear();
     transport.close();
     timer.shutdownNow();
     pool.shutdown();
     applyPool.shutdown();
-    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+    long drainedBy = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
     try {
       boolean drained =
-          pool.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
-              && applyPool.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+          pool.awaitTermination(drainedBy - System.nanoTime(), TimeUnit.NANOSECONDS)
+              && applyPool.awaitTermination(drainedBy - System.nanoTime(), TimeUnit.NANOSECONDS);
       if (!drained) {
         log.warn(
             "node {}: work still queued after {} s (a state machine that does not return?);"

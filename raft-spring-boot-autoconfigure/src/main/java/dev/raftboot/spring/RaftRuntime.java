@@ -102,16 +102,14 @@ public final class RaftRuntime implements SmartLifecycle {
 
   /**
    * Prepares a shutdown while peers are still reachable: hands every group this node leads to
-   * another voter (waiting up to the shutdown grace each), then stops taking inbound peer traffic
-   * so that an application-owned gRPC server stops without waiting for peer streams.
+   * another voter, all at once (waiting up to the shutdown grace in all), then stops taking inbound
+   * peer traffic so that an application-owned gRPC server stops without waiting for peer streams.
    */
   public void prepareShutdown() {
     if (!running) {
       return;
     }
-    for (String name : definitions.keySet()) {
-      server.group(name).handOffLeadership(shutdownGrace);
-    }
+    server.handOffLeadership(shutdownGrace);
     server.refuseInbound();
   }
 

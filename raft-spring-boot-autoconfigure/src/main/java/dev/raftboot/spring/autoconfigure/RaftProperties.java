@@ -109,8 +109,9 @@ public class RaftProperties {
   private int applyThreads = 0;
 
   /**
-   * How long a leader that shuts down waits for its leadership to pass to a caught-up follower (the
-   * one connected longest) before it stops anyway.
+   * How long a node that shuts down waits for the leadership of the groups it leads to pass to
+   * caught-up followers (all groups at once; for each, the follower connected longest) before it
+   * stops anyway.
    */
   private Duration shutdownTransferTimeout = Duration.ofSeconds(5);
 
