@@ -116,7 +116,9 @@ final class Raft {
     if (config.applied() > 0) {
       raftLog.appliedTo(config.applied());
     }
-    this.lease = new Lease(this, term > 0);
+    // A node with a persisted term may have stood in a leader's lease before it restarted; a
+    // group's first start (its bootstrap term persisted just now) cannot have.
+    this.lease = new Lease(this, term > 0 && !config.freshStart());
     becomeFollower(term, 0);
     log.info(
         "raft {} started [term: {}, commit: {}, applied: {}, lastIndex: {}, lastTerm: {}, {}]",

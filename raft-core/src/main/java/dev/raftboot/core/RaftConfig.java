@@ -25,6 +25,7 @@ public final class RaftConfig {
   private final boolean preVote;
   private final ReadOnlyOption readOnlyOption;
   private final int leaseMarginTicks;
+  private final boolean freshStart;
   private final boolean disableProposalForwarding;
   private final boolean stepDownOnRemoval;
   private final boolean batchAppend;
@@ -46,6 +47,7 @@ public final class RaftConfig {
     this.preVote = b.preVote;
     this.readOnlyOption = b.readOnlyOption;
     this.leaseMarginTicks = b.leaseMarginTicks;
+    this.freshStart = b.freshStart;
     this.disableProposalForwarding = b.disableProposalForwarding;
     this.stepDownOnRemoval = b.stepDownOnRemoval;
     this.batchAppend = b.batchAppend;
@@ -72,6 +74,7 @@ public final class RaftConfig {
         .preVote(preVote)
         .readOnlyOption(readOnlyOption)
         .leaseMarginTicks(leaseMarginTicks)
+        .freshStart(freshStart)
         .disableProposalForwarding(disableProposalForwarding)
         .stepDownOnRemoval(stepDownOnRemoval)
         .batchAppend(batchAppend)
@@ -147,6 +150,16 @@ public final class RaftConfig {
     return leaseMarginTicks;
   }
 
+  /**
+   * Whether this node's storage was created for this start (a new group bootstrapped just now), so
+   * the node has heard from no leader. Such a node grants votes at once; any other with a persisted
+   * term refuses them for its first election timeout, since it may have answered a leader's
+   * heartbeats, and so stand in that leader's lease, before it restarted.
+   */
+  public boolean freshStart() {
+    return freshStart;
+  }
+
   public boolean disableProposalForwarding() {
     return disableProposalForwarding;
   }
@@ -195,6 +208,8 @@ public final class RaftConfig {
         + readOnlyOption
         + ", leaseMarginTicks="
         + leaseMarginTicks
+        + ", freshStart="
+        + freshStart
         + ", disableProposalForwarding="
         + disableProposalForwarding
         + ", stepDownOnRemoval="
@@ -221,6 +236,7 @@ public final class RaftConfig {
     private boolean preVote;
     private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
     private int leaseMarginTicks = 2;
+    private boolean freshStart;
     private boolean disableProposalForwarding;
     private boolean stepDownOnRemoval = true;
     private boolean batchAppend;
@@ -296,6 +312,12 @@ public final class RaftConfig {
     /** See {@link RaftConfig#leaseMarginTicks()}; at least 2, 2 by default. */
     public Builder leaseMarginTicks(int leaseMarginTicks) {
       this.leaseMarginTicks = leaseMarginTicks;
+      return this;
+    }
+
+    /** See {@link RaftConfig#freshStart()}; false by default. */
+    public Builder freshStart(boolean freshStart) {
+      this.freshStart = freshStart;
       return this;
     }
 

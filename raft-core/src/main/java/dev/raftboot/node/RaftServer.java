@@ -3,6 +3,7 @@ package dev.raftboot.node;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.StateRole;
 import dev.raftboot.proto.ConfState;
+import dev.raftboot.storage.RocksDbLogStorage;
 import dev.raftboot.storage.RocksDbStore;
 import dev.raftboot.storage.snapshot.SnapshotStore;
 import dev.raftboot.transport.GrpcTransport;
@@ -211,16 +212,19 @@ public final class RaftServer implements AutoCloseable {
     if (groups.containsKey(name)) {
       throw new IllegalStateException("group " + name + " is already open on this server");
     }
+    RocksDbLogStorage raftLog = store.group(name);
+    // Bootstrapped now: its voters have heard from no leader yet, and vote at once.
+    boolean fresh = raftLog.isEmpty();
     RocksDbGroupStorage storage =
         RocksDbGroupStorage.bootstrapIfEmpty(
-            store.group(name),
+            raftLog,
             SnapshotStore.open(config.dataDir().resolve("snapshots").resolve(name), 2),
             initialVoters,
             writes);
     RaftGroup group =
         new RaftGroup(
             options,
-            raftConfig.id(config.nodeId()).build(),
+            raftConfig.id(config.nodeId()).freshStart(fresh).build(),
             storage,
             stateMachine,
             binding.senderFor(name),

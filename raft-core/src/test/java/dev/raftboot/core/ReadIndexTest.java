@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.raftboot.proto.ConfChangeTransition;
+import dev.raftboot.proto.ConfState;
+import dev.raftboot.proto.HardState;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
 import java.util.List;
@@ -369,6 +371,24 @@ class ReadIndexTest {
     answers.forEach(n1.raw::step);
     n1.drain();
     assertThat(answeredFromLease(n1, "late")).isFalse();
+  }
+
+  // A group's first start persists its bootstrap term, yet its voters have heard from no leader:
+  // started fresh they vote at once; the same state read back after a restart refuses votes.
+  @ParameterizedTest(name = "fresh start {0}")
+  @ValueSource(booleans = {true, false})
+  void votersOfAFreshlyBootstrappedGroupVoteAtOnce(boolean fresh) {
+    ConfState voters = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
+    TestNode[] nodes = new TestNode[3];
+    for (int i = 0; i < 3; i++) {
+      MemoryLogStorage storage = new MemoryLogStorage(voters);
+      storage.setHardState(HardState.newBuilder().setTerm(1).build());
+      RaftConfig config = Network.defaults().checkQuorum(true).id(i + 1).freshStart(fresh).build();
+      nodes[i] = new TestNode(config, storage);
+    }
+    Network net = Network.of(nodes);
+    net.campaign(1);
+    assertThat(net.node(1).status().role() == StateRole.LEADER).isEqualTo(fresh);
   }
 
   // A voter forgets on restart that it heard from a leader, so it refuses votes for its first
