@@ -1,7 +1,7 @@
 package dev.raftboot.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.raftboot.transport.PeerAddress;
 import java.nio.file.Path;
@@ -20,19 +20,9 @@ class NotLeaderAddressTest {
     try (ServerCluster c = ServerCluster.of(dir, 3, 1_000)) {
       long leader = c.awaitLeader();
       long follower = c.groups.keySet().stream().filter(id -> id != leader).findFirst().get();
-      RaftGroup g = c.groups.get(follower);
-      LocalCluster.await(
-          () -> g.status().leaderId() == leader, "node " + follower + " to know the leader");
-
-      assertThatThrownBy(() -> g.promote(9).get(20, TimeUnit.SECONDS))
-          .cause()
-          .isInstanceOfSatisfying(
-              NotLeaderException.class,
-              e -> {
-                assertThat(e.leaderId()).isEqualTo(leader);
-                assertThat(e.leaderAddress()).contains(c.address(leader));
-                assertThat(e.getMessage()).contains("node " + leader + " at " + c.address(leader));
-              });
+      NotLeaderException e = promotionRefusedBy(c.groups.get(follower), leader);
+      assertThat(e.leaderAddress()).contains(c.address(leader));
+      assertThat(e.getMessage()).contains("node " + leader + " at " + c.address(leader));
     }
   }
 
@@ -40,20 +30,20 @@ class NotLeaderAddressTest {
   void withoutAServerOnlyTheLeadersIdIsKnown() {
     try (LocalCluster c = LocalCluster.of(3)) {
       long leader = c.awaitLeader();
-      long follower = c.someFollower(leader);
-      RaftGroup g = c.groups.get(follower);
-      LocalCluster.await(
-          () -> g.status().leaderId() == leader, "node " + follower + " to know the leader");
-
-      assertThatThrownBy(() -> g.promote(9).get(20, TimeUnit.SECONDS))
-          .cause()
-          .isInstanceOfSatisfying(
-              NotLeaderException.class,
-              e -> {
-                assertThat(e.leaderId()).isEqualTo(leader);
-                assertThat(e.leaderAddress()).isEmpty();
-              });
+      NotLeaderException e = promotionRefusedBy(c.groups.get(c.someFollower(leader)), leader);
+      assertThat(e.leaderAddress()).isEmpty();
     }
+  }
+
+  /** What a follower that knows {@code leader} answers when asked to promote a learner. */
+  private static NotLeaderException promotionRefusedBy(RaftGroup follower, long leader) {
+    LocalCluster.await(
+        () -> follower.status().leaderId() == leader, "the follower to know the leader");
+    Throwable failure = catchThrowable(() -> follower.promote(9).get(20, TimeUnit.SECONDS));
+    assertThat(failure).cause().isInstanceOf(NotLeaderException.class);
+    NotLeaderException e = (NotLeaderException) failure.getCause();
+    assertThat(e.leaderId()).isEqualTo(leader);
+    return e;
   }
 
   @Test
