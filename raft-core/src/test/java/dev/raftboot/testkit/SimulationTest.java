@@ -2,6 +2,7 @@ package dev.raftboot.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -86,15 +87,11 @@ class SimulationTest {
    */
   @Test
   void deposedLeadersAnswerNoStaleRead() {
-    int seeds = Integer.getInteger("raft.sim.deposedSeeds", 400);
-    System.out.println("deposed-leader simulation: " + seeds + " seeds from " + BASE_SEED);
-    long ops = 0;
-    for (int i = 0; i < seeds; i++) {
-      ops +=
-          runOrReport("deposed-leader", SimulationScenarios.deposedLeader(BASE_SEED + i, STEPS))
-              .completedOperations();
-    }
-    System.out.println("deposed-leader simulation: " + ops + " completed operations");
+    long ops =
+        completedOperations(
+            "deposed-leader",
+            Integer.getInteger("raft.sim.deposedSeeds", 400),
+            seed -> SimulationScenarios.deposedLeader(seed, STEPS));
     assertThat(ops).isPositive();
   }
 
@@ -105,20 +102,32 @@ class SimulationTest {
    */
   @Test
   void leaseReadsOfDeposedLeadersStayLinearizableWhileClocksRunAtOneRate() {
-    int seeds = Integer.getInteger("raft.sim.leaseSeeds", 1000);
-    System.out.println("lease-read simulation: " + seeds + " seeds from " + BASE_SEED);
+    long ops =
+        completedOperations(
+            "lease-read",
+            Integer.getInteger("raft.sim.leaseSeeds", 1000),
+            seed -> {
+              SimulationOptions deposed = SimulationScenarios.deposedLeader(seed, STEPS);
+              return deposed.toBuilder()
+                  .raftConfig(deposed.raftConfig().toBuilder().checkQuorum(true).build())
+                  .leaseReads(true)
+                  .build();
+            });
+    assertThat(ops).isPositive();
+  }
+
+  /**
+   * Runs {@code scenario} for {@code seeds} seeds from the base seed; their completed operations.
+   */
+  private static long completedOperations(
+      String name, int seeds, LongFunction<SimulationOptions> scenario) {
+    System.out.println(name + " simulation: " + seeds + " seeds from " + BASE_SEED);
     long ops = 0;
     for (int i = 0; i < seeds; i++) {
-      SimulationOptions deposed = SimulationScenarios.deposedLeader(BASE_SEED + i, STEPS);
-      SimulationOptions options =
-          deposed.toBuilder()
-              .raftConfig(deposed.raftConfig().toBuilder().checkQuorum(true).build())
-              .leaseReads(true)
-              .build();
-      ops += runOrReport("lease-read", options).completedOperations();
+      ops += runOrReport(name, scenario.apply(BASE_SEED + i)).completedOperations();
     }
-    System.out.println("lease-read simulation: " + ops + " completed operations");
-    assertThat(ops).isPositive();
+    System.out.println(name + " simulation: " + ops + " completed operations");
+    return ops;
   }
 
   private static SimulationResult runOrReport(String name, SimulationOptions options) {
