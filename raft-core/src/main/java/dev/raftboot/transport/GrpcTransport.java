@@ -67,6 +67,7 @@ public final class GrpcTransport implements Transport {
   private final ExecutorService serverExecutor;
   private final ExecutorService clientExecutor;
   private final ScheduledExecutorService scheduler;
+  private final IoThreads io;
   private volatile Server server;
   private boolean started;
   private volatile boolean closed;
@@ -82,6 +83,7 @@ public final class GrpcTransport implements Transport {
     this.serverExecutor = Executors.newCachedThreadPool(daemon(prefix + "-in"));
     this.clientExecutor = Executors.newCachedThreadPool(daemon(prefix + "-out"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(prefix + "-timer"));
+    this.io = config.ioThreads() > 0 ? new IoThreads(config.ioThreads(), prefix + "-io") : null;
   }
 
   @Override
@@ -103,10 +105,15 @@ public final class GrpcTransport implements Transport {
       return;
     }
     long keepAliveNanos = config.keepAliveTime().toNanos();
-    server =
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(
-                new InetSocketAddress(config.bindHost(), config.port()),
-                TlsCredentials.server(config.tls(), this::untrustedClient))
+            new InetSocketAddress(config.bindHost(), config.port()),
+            TlsCredentials.server(config.tls(), this::untrustedClient));
+    if (io != null) {
+      builder = io.configure(builder);
+    }
+    server =
+        builder
             .executor(serverExecutor)
             .callExecutor(GrpcTransport::callExecutor)
             .addTransportFilter(refusals.connectionFilter())
@@ -216,8 +223,13 @@ public final class GrpcTransport implements Transport {
   }
 
   private ManagedChannel channel(PeerAddress address) {
-    return NettyChannelBuilder.forAddress(
-            address.host(), address.port(), TlsCredentials.channel(config.tls()))
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forAddress(
+            address.host(), address.port(), TlsCredentials.channel(config.tls()));
+    if (io != null) {
+      builder = io.configure(builder);
+    }
+    return builder
         .executor(clientExecutor)
         .maxInboundMessageSize(config.maxInboundMessageBytes())
         .keepAliveTime(config.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
@@ -431,6 +443,9 @@ public final class GrpcTransport implements Transport {
       }
     }
     scheduler.shutdownNow();
+    if (io != null) {
+      io.close();
+    }
     clientExecutor.shutdown();
     serverExecutor.shutdown();
     log.info("node {}: peer transport closed", config.nodeId());

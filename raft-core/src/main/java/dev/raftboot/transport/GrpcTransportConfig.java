@@ -21,6 +21,7 @@ public final class GrpcTransportConfig {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Duration keepAliveTime;
+  private final int ioThreads;
   private final SnapshotSink snapshotSink;
   private final boolean externalServer;
   private final LinkFaults faults;
@@ -39,6 +40,7 @@ public final class GrpcTransportConfig {
     this.initialBackoff = b.initialBackoff;
     this.maxBackoff = b.maxBackoff;
     this.keepAliveTime = b.keepAliveTime;
+    this.ioThreads = b.ioThreads;
     this.snapshotSink = b.snapshotSink;
     this.externalServer = b.externalServer;
     this.faults = b.faults;
@@ -115,6 +117,16 @@ public final class GrpcTransportConfig {
     return keepAliveTime;
   }
 
+  /**
+   * Netty event loop threads of the transport's own, shared by its server and every channel to a
+   * peer (default 1); 0 uses gRPC's shared default loops instead (two threads per core, over which
+   * a node's connections spread). With an {@link #externalServer} only the outbound channels use
+   * them.
+   */
+  public int ioThreads() {
+    return ioThreads;
+  }
+
   /** Where received snapshot images go (default: files in a fresh temporary directory). */
   public SnapshotSink snapshotSink() {
     return snapshotSink;
@@ -148,6 +160,7 @@ public final class GrpcTransportConfig {
     private Duration initialBackoff = Duration.ofMillis(100);
     private Duration maxBackoff = Duration.ofSeconds(5);
     private Duration keepAliveTime = Duration.ofSeconds(30);
+    private int ioThreads = 1;
     private SnapshotSink snapshotSink;
     private boolean externalServer;
     private LinkFaults faults;
@@ -215,6 +228,11 @@ public final class GrpcTransportConfig {
       return this;
     }
 
+    public Builder ioThreads(int ioThreads) {
+      this.ioThreads = ioThreads;
+      return this;
+    }
+
     public Builder snapshotSink(SnapshotSink snapshotSink) {
       this.snapshotSink = snapshotSink;
       return this;
@@ -265,6 +283,7 @@ public final class GrpcTransportConfig {
       check(
           keepAliveTime != null && !keepAliveTime.isNegative() && !keepAliveTime.isZero(),
           "keepAliveTime must be positive");
+      check(ioThreads >= 0, "ioThreads must not be negative");
       if (snapshotSink == null) {
         snapshotSink = TempDirSnapshotSink.inSystemTemp();
       }

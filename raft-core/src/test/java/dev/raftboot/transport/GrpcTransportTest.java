@@ -87,6 +87,71 @@ class GrpcTransportTest {
     assertThat(r[0].unreachable).isEmpty();
   }
 
+  /**
+   * By default a transport runs its server and its channels on one event loop thread of its own, so
+   * both peers' streams into node 31 are read there, and it stops with the transport. (Node ids no
+   * other test uses: the assertions count live threads by name.)
+   */
+  @Test
+  void peerTrafficRunsOnTheTransportsOwnEventLoopWhichStopsWithIt() {
+    Recorder[] r = {new Recorder(), new Recorder(), new Recorder()};
+    GrpcTransport[] t = {node(31, r[0]), node(32, r[1]), node(33, r[2])};
+    for (int i = 1; i < 3; i++) {
+      t[0].addPeer(t[i].localId(), Grpc.address(t[i]));
+      t[i].addPeer(31, Grpc.address(t[0]));
+    }
+    for (int round = 1; round <= 2; round++) {
+      for (int i = 1; i < 3; i++) {
+        long to = t[i].localId();
+        t[0].send("g", Msgs.appends(31, to, 5));
+        t[i].send("g", Msgs.appends(to, 31, 5));
+      }
+      int expected = 5 * round;
+      await().atMost(WAIT).untilAsserted(() -> assertThat(r[0].messages).hasSize(2 * expected));
+      await().atMost(WAIT).untilAsserted(() -> assertThat(r[2].messages).hasSize(expected));
+    }
+    // gRPC may hand a stream's first messages over on the server's executor ("-in-") while it
+    // looks the method up; later ones come on the connection's event loop.
+    assertThat(r[0].deliveringThreads)
+        .contains("raft-transport-31-io-1")
+        .allMatch(name -> name.startsWith("raft-transport-31-i"));
+    assertThat(r[2].deliveringThreads).contains("raft-transport-33-io-1");
+    assertThat(liveThreadsNamed("raft-transport-31-io")).hasSize(1);
+
+    t[0].close();
+    assertThat(liveThreadsNamed("raft-transport-31-io")).isEmpty();
+    assertThat(liveThreadsNamed("raft-transport-33-io")).hasSize(1);
+  }
+
+  @Test
+  void zeroIoThreadsUsesGrpcsSharedEventLoops() {
+    Recorder a = new Recorder();
+    Recorder b = new Recorder();
+    GrpcTransport ta = node(41, a, c -> c.ioThreads(0));
+    GrpcTransport tb = node(42, b, c -> c.ioThreads(0));
+    ta.addPeer(42, Grpc.address(tb));
+    for (int round = 1; round <= 2; round++) {
+      ta.send("g", Msgs.appends(41, 42, 5));
+      int expected = 5 * round;
+      await().atMost(WAIT).untilAsserted(() -> assertThat(b.messages).hasSize(expected));
+    }
+    assertThat(b.deliveringThreads).anyMatch(name -> name.startsWith("grpc-default-worker"));
+    assertThat(liveThreadsNamed("raft-transport-42-io")).isEmpty();
+  }
+
+  @Test
+  void negativeIoThreadsAreRefusedByName() {
+    assertThatThrownBy(() -> Grpc.config(1, dir).ioThreads(-1).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ioThreads");
+  }
+
+  private static List<Thread> liveThreadsNamed(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(th -> th.isAlive() && th.getName().startsWith(prefix + "-"))
+        .toList();
+  }
+
   @Test
   void messagesQueuedTogetherGoOutAsOneBatch() {
     Recorder a = new Recorder();

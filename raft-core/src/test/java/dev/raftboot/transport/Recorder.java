@@ -3,6 +3,8 @@ package dev.raftboot.transport;
 import dev.raftboot.core.SnapshotStatus;
 import dev.raftboot.proto.Message;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -14,6 +16,10 @@ final class Recorder implements InboundHandler, TransportListener {
 
   final ConcurrentLinkedQueue<Message> messages = new ConcurrentLinkedQueue<>();
   final CopyOnWriteArrayList<Integer> batchSizes = new CopyOnWriteArrayList<>();
+
+  /** The threads that delivered messages. */
+  final Set<String> deliveringThreads = ConcurrentHashMap.newKeySet();
+
   final CopyOnWriteArrayList<ReceivedSnapshot> snapshots = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<Unreachable> unreachable = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<SnapStatus> snapshotStatuses = new CopyOnWriteArrayList<>();
@@ -21,6 +27,7 @@ final class Recorder implements InboundHandler, TransportListener {
   @Override
   public void onMessages(List<Message> batch) {
     batchSizes.add(batch.size());
+    deliveringThreads.add(Thread.currentThread().getName());
     messages.addAll(batch);
   }
 

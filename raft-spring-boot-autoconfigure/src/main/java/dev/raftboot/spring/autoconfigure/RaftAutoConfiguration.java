@@ -170,6 +170,7 @@ public class RaftAutoConfiguration {
           transport ->
               transport
                   .externalServer(externalServer)
+                  .ioThreads(p.getTransport().getIoThreads())
                   .maxInboundMessageBytes(
                       (int)
                           Math.min(

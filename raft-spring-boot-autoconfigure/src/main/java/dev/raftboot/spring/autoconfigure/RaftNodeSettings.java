@@ -169,6 +169,12 @@ public final class RaftNodeSettings {
       throw new RaftConfigurationException(
           "raft.apply-threads", "must not be negative", "Use 0 for as many as raft.threads.");
     }
+    if (p.getTransport().getIoThreads() < 0) {
+      throw new RaftConfigurationException(
+          "raft.transport.io-threads",
+          "must not be negative",
+          "Use 1, or 0 for gRPC's shared default event loops.");
+    }
   }
 
   private static void checkGroups(RaftProperties p) {

@@ -22,6 +22,13 @@ public class RaftTransportProperties {
   /** Largest peer message accepted; larger ones are refused and counted. */
   private DataSize maxInboundMessageSize = DataSize.ofMegabytes(16);
 
+  /**
+   * Netty event loop threads of the peer transport, shared by its server and its channels to peers;
+   * 0 uses gRPC's shared default loops (two per core). One is enough for a few peers: it writes a
+   * message to every peer, and reads their answers, in one wake-up.
+   */
+  private int ioThreads = 1;
+
   public int getPort() {
     return port;
   }
@@ -44,6 +51,14 @@ public class RaftTransportProperties {
 
   public void setUseGrpcServer(boolean useGrpcServer) {
     this.useGrpcServer = useGrpcServer;
+  }
+
+  public int getIoThreads() {
+    return ioThreads;
+  }
+
+  public void setIoThreads(int ioThreads) {
+    this.ioThreads = ioThreads;
   }
 
   public DataSize getMaxInboundMessageSize() {

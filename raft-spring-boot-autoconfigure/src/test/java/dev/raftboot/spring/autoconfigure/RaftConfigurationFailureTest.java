@@ -90,6 +90,11 @@ class RaftConfigurationFailureTest {
             "must not be negative"));
     cases.add(
         Arguments.of(
+            List.of("raft.node-id=1", "raft.transport.io-threads=-1"),
+            "'raft.transport.io-threads'",
+            "must not be negative"));
+    cases.add(
+        Arguments.of(
             List.of("raft.node-id=1", "raft.lease-margin-ticks=1"),
             "'raft.lease-margin-ticks'",
             "must be at least 2"));
