@@ -14,7 +14,12 @@ final class BenchCluster implements AutoCloseable {
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final List<String> jvmOptions;
 
-  BenchCluster(Path dir, int size, Timing timing, List<String> jvmOptions) throws IOException {
+  /**
+   * @param ioThreads the transport's event loop threads per node ({@code
+   *     GrpcTransportConfig.ioThreads}; 0: gRPC's shared loops)
+   */
+  BenchCluster(Path dir, int size, Timing timing, int ioThreads, List<String> jvmOptions)
+      throws IOException {
     this.jvmOptions = jvmOptions;
     int[] ports = new int[size];
     for (int i = 0; i < size; i++) {
@@ -38,7 +43,8 @@ final class BenchCluster implements AutoCloseable {
               "--dir", dataDir.toString(),
               "--tick-ms", Long.toString(timing.tickMs()),
               "--election-ticks", Integer.toString(timing.electionTicks()),
-              "--heartbeat-ticks", Integer.toString(timing.heartbeatTicks()));
+              "--heartbeat-ticks", Integer.toString(timing.heartbeatTicks()),
+              "--io-threads", Integer.toString(ioThreads));
       Path tmpDir = Files.createDirectories(dir.resolve("node-" + id + "-tmp"));
       nodes.add(new NodeProcess(id, ports[i], args, dir.resolve("node-" + id + ".log"), tmpDir));
     }

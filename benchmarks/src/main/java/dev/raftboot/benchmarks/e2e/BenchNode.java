@@ -67,17 +67,20 @@ public final class BenchNode {
       peers.put(peerId, PeerAddress.parse(idAndAddress[1]));
       voters.addVoters(peerId);
     }
+    int ioThreads = Integer.parseInt(args.getOrDefault("io-threads", "1"));
     this.server =
-        RaftServer.start(
-            new ServerConfig(
-                id,
-                "e2e-bench",
-                "127.0.0.1",
-                Integer.parseInt(args.get("port")),
-                peers,
-                dataDir,
-                Integer.parseInt(args.getOrDefault("threads", "2")),
-                null));
+        RaftServer.create(
+                new ServerConfig(
+                    id,
+                    "e2e-bench",
+                    "127.0.0.1",
+                    Integer.parseInt(args.get("port")),
+                    peers,
+                    dataDir,
+                    Integer.parseInt(args.getOrDefault("threads", "2")),
+                    null),
+                transport -> transport.ioThreads(ioThreads))
+            .start();
     GroupOptions options =
         new GroupOptions(
             GROUP,

@@ -24,6 +24,7 @@ import java.util.Set;
  *     [--tick-ms 100] [--election-ticks 10] [--heartbeat-ticks 1] [--warmup 90]
  *     [--scenarios writes,async-writes,latency,reads,async-reads,crash,shutdown] [--dir DIR] [--jvm "-Xmx1g"]
  *     [--settle-ms 4000]   (how long writes go on after the leader was killed)
+ *     [--io-threads 1]     (the transport's event loop threads per node; 0: gRPC's shared ones)
  * </pre>
  *
  * <p>{@code {id}} in a {@code --jvm} option becomes the node's id, e.g. {@code --jvm "-Xmx1g
@@ -103,7 +104,8 @@ public final class EndToEndBenchmark {
 
   private void measureIn(Path dir, Set<String> scenarios) throws Exception {
     List<String> jvm = Arrays.asList(option("jvm", "-Xms512m -Xmx1g").trim().split("\\s+"));
-    try (BenchCluster cluster = new BenchCluster(dir, 3, timing, jvm)) {
+    try (BenchCluster cluster =
+        new BenchCluster(dir, 3, timing, Integer.parseInt(option("io-threads", "1")), jvm)) {
       cluster.start();
       double warmup = Double.parseDouble(option("warmup", "90"));
       int runs = intOption("runs", "3");
