@@ -16,11 +16,6 @@ final class NotLeaderFailures {
     this.registry = registry;
   }
 
-  /** Failures without addresses, for a group wired without a server. */
-  static NotLeaderFailures withoutAddresses(String group) {
-    return new NotLeaderFailures(group, MemberRegistry::local);
-  }
-
   NotLeaderException of(long leaderId, String reason) {
     return new NotLeaderException(
         group,

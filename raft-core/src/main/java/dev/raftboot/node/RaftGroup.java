@@ -95,7 +95,7 @@ public final class RaftGroup implements AutoCloseable {
     this.timer = timer;
     SerialExecutor serial = new SerialExecutor(loopPool);
     this.membership = new Membership(this, options, timer);
-    this.reads = new ReadBarriers(options.name(), nodeId, membership.notLeaderFailures());
+    this.reads = new ReadBarriers(nodeId, membership.notLeaderFailures());
     SnapshotMetadata snap = storage.logStorage().snapshot(0).getMetadata();
     long snapIndex = snap.getIndex();
     this.onDemandSnapshots =

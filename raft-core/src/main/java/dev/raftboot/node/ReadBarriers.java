@@ -35,7 +35,6 @@ final class ReadBarriers {
   /** Ticks after which a safe request still unanswered no longer holds back the next one. */
   static final int IN_FLIGHT_TICKS = 2;
 
-  private final String group;
   private final long nodeId;
   private final NotLeaderFailures notLeader;
   private final List<CompletableFuture<Void>> pendingSafe = new ArrayList<>();
@@ -54,12 +53,8 @@ final class ReadBarriers {
   private final ArrayDeque<ByteString> safeInFlight = new ArrayDeque<>();
   private int safeInFlightTicks;
 
-  ReadBarriers(String group, long nodeId) {
-    this(group, nodeId, NotLeaderFailures.withoutAddresses(group));
-  }
-
-  ReadBarriers(String group, long nodeId, NotLeaderFailures notLeader) {
-    this.group = group;
+  /** Refusals for want of leadership are built by {@code notLeader} (they name the group). */
+  ReadBarriers(long nodeId, NotLeaderFailures notLeader) {
     this.nodeId = nodeId;
     this.notLeader = notLeader;
     // Contexts of a restarted node must not match requests its previous incarnation left pending.

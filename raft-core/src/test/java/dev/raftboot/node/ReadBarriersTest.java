@@ -18,7 +18,7 @@ class ReadBarriersTest {
   @Test
   void barriersOfOnePassShareOneReadIndexPerKind() {
     RawNode raw = singleVoterLeader();
-    ReadBarriers reads = new ReadBarriers("g", 1);
+    ReadBarriers reads = new ReadBarriers(1, new NotLeaderFailures("g", MemberRegistry::local));
     List<CompletableFuture<Void>> barriers = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       CompletableFuture<Void> f = new CompletableFuture<>();
@@ -42,7 +42,7 @@ class ReadBarriersTest {
   @Test
   void safeBarriersWaitWhileTheRoundsInFlightAreAtTheLimitThenShareTheNext() {
     RawNode raw = singleVoterLeader();
-    ReadBarriers reads = new ReadBarriers("g", 1);
+    ReadBarriers reads = new ReadBarriers(1, new NotLeaderFailures("g", MemberRegistry::local));
     List<Integer> batchSizes = new ArrayList<>();
     ReadBarriers.Waiter waiter = (index, batch) -> batchSizes.add(batch.size());
 
@@ -81,7 +81,7 @@ class ReadBarriersTest {
   @Test
   void roundsThatNeverComeBackStopHoldingBarriersAfterSomeTicks() {
     RawNode raw = singleVoterLeader();
-    ReadBarriers reads = new ReadBarriers("g", 1);
+    ReadBarriers reads = new ReadBarriers(1, new NotLeaderFailures("g", MemberRegistry::local));
     for (int i = 0; i < ReadBarriers.MAX_SAFE_IN_FLIGHT; i++) {
       reads.request(false, new CompletableFuture<>());
       reads.issue(raw);
@@ -120,7 +120,7 @@ class ReadBarriersTest {
         new RawNode(
             RaftConfig.builder().id(1).electionTick(10).heartbeatTick(1).build(),
             new MemoryLogStorage(ConfState.newBuilder().addVoters(1).addVoters(2).build()));
-    ReadBarriers reads = new ReadBarriers("g", 1);
+    ReadBarriers reads = new ReadBarriers(1, new NotLeaderFailures("g", MemberRegistry::local));
     CompletableFuture<Void> a = new CompletableFuture<>();
     CompletableFuture<Void> b = new CompletableFuture<>();
     reads.request(false, a);
