@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The client sessions of a group (Raft thesis §6.3): for each session the latest sequence number
- * applied and the outcomes of its latest requests, so that a retried request is answered from here
- * instead of being applied twice.
+ * The client sessions of a group (Raft thesis §6.3): for each session the outcomes of its latest
+ * requests and the highest sequence number whose outcome was dropped, so that a retried request is
+ * answered from here instead of being applied twice.
  *
  * <p>The table is replicated state: it changes only as entries are applied, and its decisions
  * depend only on entry data, so every node decides the same. Its clock is the largest proposer
@@ -29,19 +29,28 @@ final class SessionTable {
     DUPLICATE,
     /** The session is unknown (never opened, expired or evicted): do not apply. */
     EXPIRED,
-    /** Older than the session's latest request, outcome forgotten: do not apply. */
+    /** At or below a request whose outcome was forgotten: it may have applied, do not apply. */
     STALE
   }
 
   record Check(Verdict verdict, SessionOutcome outcome, long lastApplied) {}
 
+  /**
+   * A session's requests: every request above {@code forgotten} that was applied has its outcome
+   * here, so one above it without an outcome never applied (requests may apply out of order: a
+   * client that pipelines may lose one and retry it after a later one applied). At or below {@code
+   * forgotten}, outcomes were dropped to keep the bound: nothing can be told there.
+   */
   private static final class Session {
     long lastSequence;
+    long forgotten;
     long lastActiveMillis;
     final TreeMap<Long, SessionOutcome> outcomes = new TreeMap<>();
   }
 
-  private static final int FORMAT = 1;
+  // 1: no forgotten mark (read as forgotten = lastSequence, the rule it was written under).
+  private static final int FORMAT_1 = 1;
+  private static final int FORMAT = 2;
 
   private final SessionPolicy policy;
   // Access order: a get or put moves a session to the end, so the first is the least recently used.
@@ -100,22 +109,22 @@ final class SessionTable {
       return new Check(Verdict.EXPIRED, null, 0);
     }
     s.lastActiveMillis = clockMillis;
-    if (sequence > s.lastSequence) {
-      return new Check(Verdict.NEW, null, s.lastSequence);
-    }
     SessionOutcome known = s.outcomes.get(sequence);
-    return known != null
-        ? new Check(Verdict.DUPLICATE, known, s.lastSequence)
+    if (known != null) {
+      return new Check(Verdict.DUPLICATE, known, s.lastSequence);
+    }
+    return sequence > s.forgotten
+        ? new Check(Verdict.NEW, null, s.lastSequence)
         : new Check(Verdict.STALE, null, s.lastSequence);
   }
 
   /** Remembers the outcome of a request {@link #check} found NEW. */
   void record(long clientId, long sequence, SessionOutcome outcome) {
     Session s = sessions.get(clientId);
-    s.lastSequence = sequence;
+    s.lastSequence = Math.max(s.lastSequence, sequence);
     s.outcomes.put(sequence, outcome);
     while (s.outcomes.size() > policy.resultsPerClient()) {
-      s.outcomes.pollFirstEntry();
+      s.forgotten = Math.max(s.forgotten, s.outcomes.pollFirstEntry().getKey());
     }
   }
 
@@ -132,6 +141,7 @@ final class SessionTable {
       Session s = e.getValue();
       out.writeLong(e.getKey());
       out.writeLong(s.lastSequence);
+      out.writeLong(s.forgotten);
       out.writeLong(s.lastActiveMillis);
       out.writeInt(s.outcomes.size());
       for (Map.Entry<Long, SessionOutcome> o : s.outcomes.entrySet()) {
@@ -144,7 +154,7 @@ final class SessionTable {
   /** Replaces the table with one {@link #writeTo} wrote. */
   void readFrom(DataInput in) throws IOException {
     int format = in.readInt();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != FORMAT_1) {
       throw new IOException("unknown session table format " + format);
     }
     sessions.clear();
@@ -155,6 +165,7 @@ final class SessionTable {
       long clientId = in.readLong();
       Session s = new Session();
       s.lastSequence = in.readLong();
+      s.forgotten = format == FORMAT_1 ? s.lastSequence : in.readLong();
       s.lastActiveMillis = in.readLong();
       int outcomes = in.readInt();
       checkCount(outcomes);

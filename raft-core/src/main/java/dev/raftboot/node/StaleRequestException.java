@@ -3,9 +3,9 @@ package dev.raftboot.node;
 import dev.raftboot.core.RaftException;
 
 /**
- * The request's sequence number is below the latest one the session applied, and its outcome is no
- * longer remembered (only the latest {@link SessionPolicy#resultsPerClient()} are). The command was
- * not applied by this request; an earlier attempt may have been.
+ * The request is as old as requests of its session whose outcomes are no longer remembered (only
+ * the latest {@link SessionPolicy#resultsPerClient()} are), so whether an earlier attempt applied
+ * cannot be told. The command was not applied by this request; an earlier attempt may have been.
  */
 public class StaleRequestException extends RaftException {
   private final long clientId;
@@ -20,9 +20,10 @@ public class StaleRequestException extends RaftException {
             + sequence
             + " of session "
             + clientId
-            + " is older than the last applied request "
+            + " is too old: the outcomes of requests up to it are no longer remembered (the"
+            + " session's last applied request is "
             + lastApplied
-            + " and its outcome is no longer remembered");
+            + ")");
     this.clientId = clientId;
     this.sequence = sequence;
     this.lastApplied = lastApplied;

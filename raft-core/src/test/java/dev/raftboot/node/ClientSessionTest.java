@@ -167,6 +167,33 @@ class ClientSessionTest {
     }
   }
 
+  /**
+   * A client that pipelines lost request 1 (say, in a leader change) while request 2 applied: the
+   * retry of 1 applies once, and a second retry is answered with its result.
+   */
+  @Test
+  void aPipelinedRequestOvertakenByALaterOneAppliesOnceWhenRetried() throws Exception {
+    try (LocalCluster c = cluster(OPTIONS)) {
+      long leader = c.awaitLeader();
+      RaftGroup g = c.groups.get(leader);
+      ClientSession s = (ClientSession) get(g.openSession());
+      ClientRequest first = s.nextRequest();
+      ClientRequest second = s.nextRequest();
+      assertThat(get(g.propose(CountingStateMachine.command("second"), second)))
+          .isEqualTo("second#1");
+      assertThat(get(g.propose(CountingStateMachine.command("first"), first))).isEqualTo("first#1");
+      long follower = c.someFollower(leader);
+      assertThat(get(c.groups.get(follower).propose(CountingStateMachine.command("first"), first)))
+          .as("retried on a follower: answered, not applied again")
+          .isEqualTo("first#1");
+      awaitAllApplied(c, leader);
+      for (long id : c.groups.keySet()) {
+        assertThat(count(c, id, "first")).isEqualTo(1);
+        assertThat(count(c, id, "second")).isEqualTo(1);
+      }
+    }
+  }
+
   @Test
   void theTableIsBoundedAndRefusalsAreTyped() throws Exception {
     GroupOptions bounded = OPTIONS.withSessions(new SessionPolicy(2, Duration.ofHours(1), 2));

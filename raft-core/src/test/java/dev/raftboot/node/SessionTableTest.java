@@ -36,12 +36,32 @@ class SessionTableTest {
     SessionTable.Check dup = t.check(7, 5);
     assertThat(dup.verdict()).isEqualTo(SessionTable.Verdict.DUPLICATE);
     assertThat(dup.outcome()).isEqualTo(new SessionOutcome.Value("five"));
+    // Two outcomes are kept: 1's was dropped, so anything up to 1 cannot be told apart.
     SessionTable.Check stale = t.check(7, 1);
     assertThat(stale.verdict()).isEqualTo(SessionTable.Verdict.STALE);
     assertThat(stale.lastApplied()).isEqualTo(6);
     assertThat(verdict(t, 7, 3))
-        .as("below the latest, never applied")
-        .isEqualTo(SessionTable.Verdict.STALE);
+        .as("below the latest, above every forgotten outcome: never applied")
+        .isEqualTo(SessionTable.Verdict.NEW);
+  }
+
+  /**
+   * A client that pipelines may lose a request and retry it after a later one applied: the retry
+   * applies once, then is a duplicate, until its outcome is dropped to keep the bound.
+   */
+  @Test
+  void aRequestOvertakenByALaterOneStillAppliesOnce() {
+    SessionTable t = new SessionTable(POLICY);
+    t.open(7);
+    applyNew(t, 7, 6, "six");
+    applyNew(t, 7, 5, "five");
+    assertThat(t.check(7, 5).outcome()).isEqualTo(new SessionOutcome.Value("five"));
+    assertThat(t.check(7, 6).outcome()).isEqualTo(new SessionOutcome.Value("six"));
+    assertThat(t.check(7, 7).lastApplied()).as("the latest stays the highest").isEqualTo(6);
+    applyNew(t, 7, 7, "seven"); // keeps 6 and 7: 5's outcome is dropped
+    assertThat(verdict(t, 7, 5)).isEqualTo(SessionTable.Verdict.STALE);
+    assertThat(verdict(t, 7, 4)).isEqualTo(SessionTable.Verdict.STALE);
+    assertThat(verdict(t, 7, 6)).isEqualTo(SessionTable.Verdict.DUPLICATE);
   }
 
   @Test
@@ -108,6 +128,37 @@ class SessionTableTest {
     copy.open(4);
     assertThat(copy.contains(1)).isFalse();
     assertThat(copy.contains(2)).isTrue();
+  }
+
+  @Test
+  void theImageCarriesWhichOutcomesWereDropped() throws IOException {
+    SessionTable t = new SessionTable(POLICY);
+    t.open(7);
+    applyNew(t, 7, 2, null);
+    applyNew(t, 7, 3, null);
+    applyNew(t, 7, 9, null); // 2's outcome is dropped
+    SessionTable copy = roundTrip(t);
+    assertThat(verdict(copy, 7, 2)).isEqualTo(SessionTable.Verdict.STALE);
+    assertThat(verdict(copy, 7, 5)).isEqualTo(SessionTable.Verdict.NEW);
+    assertThat(verdict(copy, 7, 9)).isEqualTo(SessionTable.Verdict.DUPLICATE);
+  }
+
+  /** Images written before the mark existed keep the rule they were written under. */
+  @Test
+  void anImageOfTheFirstFormatTreatsEverythingBelowTheLatestAsForgotten() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(1); // format
+    out.writeLong(5_000); // clock
+    out.writeInt(1); // sessions
+    out.writeLong(7); // client id
+    out.writeLong(9); // last sequence
+    out.writeLong(5_000); // last active
+    out.writeInt(0); // outcomes
+    SessionTable t = new SessionTable(POLICY);
+    t.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    assertThat(verdict(t, 7, 5)).isEqualTo(SessionTable.Verdict.STALE);
+    assertThat(verdict(t, 7, 10)).isEqualTo(SessionTable.Verdict.NEW);
   }
 
   @Test
