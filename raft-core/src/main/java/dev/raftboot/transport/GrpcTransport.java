@@ -189,6 +189,12 @@ public final class GrpcTransport implements Transport {
     if (closed) {
       return;
     }
+    GrpcPeer known = peers.get(peerId);
+    if (known != null && known.address().equals(address)) {
+      // Nothing moved: replacing the peer would drop its queue and cut its connection, perhaps
+      // mid-handshake (which the peer's server then counts as a connection that never spoke gRPC).
+      return;
+    }
     GrpcPeer peer =
         new GrpcPeer(
             peerId,

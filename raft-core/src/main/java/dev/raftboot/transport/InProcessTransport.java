@@ -85,7 +85,11 @@ public final class InProcessTransport implements Transport {
     if (peerId == localId) {
       throw new IllegalArgumentException("a node is not its own peer: " + peerId);
     }
-    Link old = links.put(peerId, new Link(peerId));
+    Link known = links.get(peerId);
+    if (known != null && known.address.equals(address)) {
+      return;
+    }
+    Link old = links.put(peerId, new Link(peerId, address));
     if (old != null) {
       counters.messagesDropped.add(old.queue.clear().size());
     }
@@ -219,11 +223,13 @@ public final class InProcessTransport implements Transport {
   /** The outbound side towards one peer: its queue and a single-runner drain. */
   private final class Link {
     private final long peerId;
+    private final PeerAddress address;
     private final OutboundQueue queue = new OutboundQueue(limits);
     private final Drainer drainer = new Drainer(network.executor(), this::drainOnce);
 
-    Link(long peerId) {
+    Link(long peerId, PeerAddress address) {
       this.peerId = peerId;
+      this.address = address;
     }
 
     void requestDrain() {

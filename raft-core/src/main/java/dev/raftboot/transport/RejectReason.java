@@ -10,6 +10,11 @@ public enum RejectReason {
   MALFORMED,
   /** A snapshot whose size or checksum did not match its trailer. */
   CORRUPT_SNAPSHOT,
+  /**
+   * A snapshot this node could not store (its disk is full or failing): not the sender's fault; the
+   * stream is closed as unavailable, the partial image deleted, and the sender retries later.
+   */
+  SNAPSHOT_WRITE_FAILED,
   /** The group's handler threw while taking delivery. */
   HANDLER_FAILED,
   /** A join check this node refused: another node id, an unknown group, or an id removed before. */

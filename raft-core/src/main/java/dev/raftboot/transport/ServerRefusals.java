@@ -1,5 +1,6 @@
 package dev.raftboot.transport;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Attributes;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -28,6 +29,8 @@ final class ServerRefusals {
   private final ThrottledWarnings handshakeWarnings =
       new ThrottledWarnings(log, 10, TimeUnit.SECONDS);
   private final ThrottledWarnings oversizeWarnings =
+      new ThrottledWarnings(log, 10, TimeUnit.SECONDS);
+  private final ThrottledWarnings malformedWarnings =
       new ThrottledWarnings(log, 10, TimeUnit.SECONDS);
 
   ServerRefusals(long localId, TransportCounters counters) {
@@ -58,7 +61,23 @@ final class ServerRefusals {
     };
   }
 
-  /** Counts streams that gRPC reset because a message exceeded the inbound size limit. */
+  /**
+   * Whether gRPC closed the stream because a message did not parse: its protobuf marshaller fails
+   * the call (the parse error in the status's causes) before the peer service sees the message.
+   */
+  private static boolean isUnparsable(Status status) {
+    for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof InvalidProtocolBufferException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Counts streams that gRPC closed because a message did not parse ({@link
+   * RejectReason#MALFORMED}) or exceeded the inbound size limit ({@link RejectReason#OVERSIZED}).
+   */
   ServerStreamTracer.Factory oversizeTracer() {
     return new ServerStreamTracer.Factory() {
       @Override
@@ -74,7 +93,17 @@ final class ServerRefusals {
 
           @Override
           public void streamClosed(Status status) {
-            if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+            if (isUnparsable(status)) {
+              counters.reject(RejectReason.MALFORMED);
+              malformedWarnings.log(
+                  "node {}: closed a {} stream of node {} at {}: a message is not a valid"
+                      + " protobuf ({})",
+                  localId,
+                  method,
+                  node,
+                  remote,
+                  status.getDescription());
+            } else if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
               counters.reject(RejectReason.OVERSIZED);
               oversizeWarnings.log(
                   "node {}: reset a {} stream of node {} at {}: {}",

@@ -79,8 +79,13 @@ final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
         case TRAILER -> onTrailer(chunk.getTrailer());
         default -> fail(RejectReason.MALFORMED, Status.INVALID_ARGUMENT, "empty snapshot chunk");
       }
-    } catch (IOException e) {
-      fail(RejectReason.MALFORMED, Status.INTERNAL, "cannot write snapshot image: " + e);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // This node's disk, not the peer's stream: full or failing. The sender hears UNAVAILABLE
+      // (reported to its node as a failed snapshot) and tries again later.
+      fail(
+          RejectReason.SNAPSHOT_WRITE_FAILED,
+          Status.UNAVAILABLE,
+          "cannot store the snapshot image here: " + e);
     }
   }
 
@@ -196,8 +201,16 @@ final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
 
   @Override
   public void onCompleted() {
-    if (!finished) {
-      fail(RejectReason.MALFORMED, Status.INVALID_ARGUMENT, "snapshot stream ended before trailer");
+    if (finished) {
+      return;
     }
+    if (header == null) {
+      // Nothing valid arrived: a message that did not parse was refused, and counted, by gRPC's
+      // side of the server (ServerRefusals); an empty stream is not worth a count of its own.
+      log.debug("node {}: snapshot stream from {} ended before any header", localId, peer);
+      finish(Status.INVALID_ARGUMENT.withDescription("snapshot stream ended before its header"));
+      return;
+    }
+    fail(RejectReason.MALFORMED, Status.INVALID_ARGUMENT, "snapshot stream ended before trailer");
   }
 }

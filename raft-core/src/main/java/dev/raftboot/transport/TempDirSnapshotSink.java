@@ -27,10 +27,16 @@ public final class TempDirSnapshotSink implements SnapshotSink {
     }
   }
 
-  /** Writes into a fresh directory under the system temporary directory. */
+  /**
+   * Writes into a fresh directory under the system temporary directory, removed when the JVM exits
+   * if nothing was left in it.
+   */
   public static TempDirSnapshotSink inSystemTemp() {
     try {
-      return new TempDirSnapshotSink(Files.createTempDirectory("raftboot-snapshots-"));
+      Path directory = Files.createTempDirectory("raftboot-snapshots-");
+      // Every transport built without a sink makes one: do not leave them all behind.
+      directory.toFile().deleteOnExit();
+      return new TempDirSnapshotSink(directory);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary snapshot directory", e);
     }

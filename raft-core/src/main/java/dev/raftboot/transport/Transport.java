@@ -44,7 +44,10 @@ public interface Transport extends AutoCloseable {
   @Override
   void close();
 
-  /** Adds a peer, or moves it to a new address (its queue and stream are replaced). */
+  /**
+   * Adds a peer, or moves it to a new address (its queue and stream are replaced). Adding a peer
+   * again at the address it has changes nothing: its queue and stream stay.
+   */
   void addPeer(long peerId, PeerAddress address);
 
   /** Same as {@link #addPeer}: a peer's address changed. */

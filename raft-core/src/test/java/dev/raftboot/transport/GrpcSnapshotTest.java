@@ -75,28 +75,14 @@ class GrpcSnapshotTest {
     TempDirSnapshotSink files = new TempDirSnapshotSink(sinkDir);
     AtomicLong written = new AtomicLong();
     SnapshotSink counting =
-        (group, from, meta) -> {
-          SnapshotWriter w = files.open(group, from, meta);
-          return new SnapshotWriter() {
-            @Override
-            public void write(byte[] chunk, int offset, int length) throws IOException {
+        writingThrough(
+            files,
+            (w, chunk, offset, length) -> {
               w.write(chunk, offset, length);
               if (written.addAndGet(length) > (8 << 20)) {
                 midway.countDown();
               }
-            }
-
-            @Override
-            public SnapshotImage complete() throws IOException {
-              return w.complete();
-            }
-
-            @Override
-            public void abort() {
-              w.abort();
-            }
-          };
-        };
+            });
     Recorder out = new Recorder();
     Recorder in = new Recorder();
     sender = Grpc.started(1, dir, out, c -> {});
@@ -125,6 +111,40 @@ class GrpcSnapshotTest {
                 assertThat(files2).isEmpty();
               }
             });
+  }
+
+  /** A receiver whose disk is full refuses as unavailable, counts it as its own failure. */
+  @Test
+  void aReceiverThatCannotStoreTheImageFailsTheTransferAndBlamesItsDisk() throws Exception {
+    Path sinkDir = dir.resolve("full");
+    TempDirSnapshotSink files = new TempDirSnapshotSink(sinkDir);
+    SnapshotSink full =
+        writingThrough(
+            files,
+            (w, chunk, offset, length) -> {
+              throw new IOException("No space left on device");
+            });
+    Recorder out = new Recorder();
+    Recorder in = new Recorder();
+    sender = Grpc.started(1, dir, out, c -> {});
+    receiver = Grpc.started(2, dir, in, c -> c.snapshotSink(full));
+    receiver.registerGroup("g", in);
+    sender.addPeer(2, Grpc.address(receiver));
+
+    sender.sendSnapshot("g", Msgs.snapshot(1, 2, 9), () -> new GeneratedStream(1 << 20, 3));
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(out.snapshotStatuses)
+                    .containsExactly(new Recorder.SnapStatus("g", 2, SnapshotStatus.FAILURE)));
+    assertThat(receiver.stats().rejected(RejectReason.SNAPSHOT_WRITE_FAILED)).isEqualTo(1);
+    assertThat(receiver.stats().rejected(RejectReason.MALFORMED)).isZero();
+    assertThat(in.snapshots).isEmpty();
+    try (var left = Files.list(sinkDir)) {
+      assertThat(left).as("the partial image is deleted").isEmpty();
+    }
   }
 
   @Test
@@ -163,5 +183,33 @@ class GrpcSnapshotTest {
       }
     }
     return crc.getValue();
+  }
+
+  /** How a test's writer handles a chunk, given the file writer underneath. */
+  private interface ChunkWrite {
+    void write(SnapshotWriter file, byte[] chunk, int offset, int length) throws IOException;
+  }
+
+  /** A sink whose writers put chunks through {@code onWrite}, completing into {@code files}. */
+  private static SnapshotSink writingThrough(TempDirSnapshotSink files, ChunkWrite onWrite) {
+    return (group, from, meta) -> {
+      SnapshotWriter w = files.open(group, from, meta);
+      return new SnapshotWriter() {
+        @Override
+        public void write(byte[] chunk, int offset, int length) throws IOException {
+          onWrite.write(w, chunk, offset, length);
+        }
+
+        @Override
+        public SnapshotImage complete() throws IOException {
+          return w.complete();
+        }
+
+        @Override
+        public void abort() {
+          w.abort();
+        }
+      };
+    };
   }
 }

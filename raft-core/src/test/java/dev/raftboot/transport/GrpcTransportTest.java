@@ -175,6 +175,32 @@ class GrpcTransportTest {
     await().atMost(WAIT).until(() -> ta.peerUptimes().containsKey(2L));
   }
 
+  /**
+   * A server that starts adds its configured peers after those its membership directory recorded,
+   * mostly the same ones at the same addresses. Replacing a peer then would cut a connection still
+   * in its handshake, which the peer's server counts (and logs) as one that never spoke gRPC.
+   */
+  @Test
+  void addingAPeerAgainAtItsAddressKeepsItsStream() {
+    Recorder b = new Recorder();
+    GrpcTransport ta = node(1, new Recorder());
+    GrpcTransport tb = node(2, b);
+    for (int round = 0; round < 10; round++) {
+      ta.addPeer(2, Grpc.address(tb));
+      ta.addPeer(2, Grpc.address(tb));
+      ta.send("g", List.of(Msgs.append(1, 2, round)));
+      int received = round + 1;
+      await().atMost(WAIT).untilAsserted(() -> assertThat(b.messages).hasSize(received));
+      Duration up = ta.peerUptimes().get(2L);
+      assertThat(up).isNotNull();
+      ta.addPeer(2, Grpc.address(tb));
+      assertThat(ta.peerUptimes().get(2L)).as("the same stream, still up").isGreaterThan(up);
+      // Its connection spoke gRPC: closing it now is no refusal.
+      ta.removePeer(2);
+    }
+    assertThat(tb.stats().rejected(RejectReason.HANDSHAKE_FAILED)).isZero();
+  }
+
   @Test
   void aPeerThatConnectsEndsTheBackoffTowardsIt() {
     int port = Grpc.freePort();

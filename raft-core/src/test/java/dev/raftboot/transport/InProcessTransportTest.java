@@ -163,6 +163,56 @@ class InProcessTransportTest {
   }
 
   @Test
+  void addingAPeerAgainAtItsAddressKeepsWhatIsQueuedForIt() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Recorder held = new Recorder();
+    InProcessTransport receiver =
+        network.create(
+            4,
+            TransportListener.NONE,
+            QueueLimits.DEFAULT,
+            new TempDirSnapshotSink(dir.resolve("4")));
+    receiver.start();
+    receiver.registerGroup(
+        "g",
+        new InboundHandler() {
+          @Override
+          public void onMessages(List<Message> messages) {
+            entered.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            held.onMessages(messages);
+          }
+
+          @Override
+          public void onSnapshot(ReceivedSnapshot snapshot) {}
+        });
+    InProcessTransport sender =
+        network.create(
+            5, new Recorder(), QueueLimits.DEFAULT, new TempDirSnapshotSink(dir.resolve("5")));
+    sender.start();
+    sender.addPeer(4, ANY);
+    sender.send("g", List.of(Msgs.append(5, 4, 0)));
+    assertThat(entered.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // The first message is being delivered; these wait in the queue behind it.
+    for (int i = 1; i < 10; i++) {
+      sender.send("g", List.of(Msgs.append(5, 4, i)));
+    }
+    assertThat(sender.stats().queuedMessages()).isEqualTo(9);
+
+    sender.addPeer(4, ANY);
+    release.countDown();
+
+    List<Long> expected = LongStream.range(0, 10).boxed().toList();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(held.indexesFrom(5)).isEqualTo(expected));
+    assertThat(sender.stats().messagesDropped()).isZero();
+  }
+
+  @Test
   void fullQueueDropsAndReportsUnreachable() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     InProcessTransport slow = network.create(4, TransportListener.NONE);

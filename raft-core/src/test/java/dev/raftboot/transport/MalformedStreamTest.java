@@ -36,9 +36,22 @@ class MalformedStreamTest {
       ManagedChannel raw =
           NettyChannelBuilder.forAddress("127.0.0.1", tb.port()).usePlaintext().build();
       try {
+        long counted = 0;
         for (String method : List.of("raftboot.RaftPeer/Send", "raftboot.RaftPeer/SendSnapshot")) {
           assertThat(sendJunk(raw, method).getCode()).isNotEqualTo(Status.Code.OK);
+          // Refused before the peer service saw it, and counted once as malformed.
+          long expected = ++counted;
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .untilAsserted(
+                  () ->
+                      assertThat(tb.stats().rejected(RejectReason.MALFORMED)).isEqualTo(expected));
         }
+        // Refused before the peer service saw them, and counted as malformed all the same.
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .untilAsserted(
+                () -> assertThat(tb.stats().rejected(RejectReason.MALFORMED)).isEqualTo(2));
       } finally {
         raw.shutdownNow();
       }
