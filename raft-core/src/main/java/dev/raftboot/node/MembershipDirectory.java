@@ -1,15 +1,14 @@
 package dev.raftboot.node;
 
+import dev.raftboot.storage.StorageException;
+import dev.raftboot.storage.snapshot.DurableFiles;
 import dev.raftboot.transport.PeerAddress;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -53,14 +52,28 @@ public final class MembershipDirectory {
       }
       for (String key : p.stringPropertyNames()) {
         String value = p.getProperty(key);
-        if (key.startsWith("address.")) {
-          d.addresses.put(Long.parseLong(key.substring(8)), PeerAddress.parse(value));
-        } else if (key.startsWith("removed.") && !value.isEmpty()) {
-          Set<Long> ids = new TreeSet<>();
-          for (String id : value.split(",")) {
-            ids.add(Long.parseLong(id));
+        try {
+          if (key.startsWith("address.")) {
+            d.addresses.put(Long.parseLong(key.substring(8)), PeerAddress.parse(value));
+          } else if (key.startsWith("removed.") && !value.isEmpty()) {
+            Set<Long> ids = new TreeSet<>();
+            for (String id : value.split(",")) {
+              ids.add(Long.parseLong(id.trim()));
+            }
+            d.removed.put(key.substring(8), ids);
           }
-          d.removed.put(key.substring(8), ids);
+        } catch (IllegalArgumentException e) {
+          throw new StorageException(
+              "membership directory "
+                  + file
+                  + " is corrupt: cannot read '"
+                  + key
+                  + "="
+                  + value
+                  + "' ("
+                  + e.getMessage()
+                  + "); restore it from a backup, or remove it and re-add this node's peers",
+              e);
         }
       }
     }
@@ -128,16 +141,10 @@ public final class MembershipDirectory {
           }
           p.setProperty("removed." + group, sb.toString());
         });
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Files.createDirectories(file.getParent());
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        p.store(out, "Raft Boot membership directory: peer addresses and removed node ids");
-      }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      p.store(out, "Raft Boot membership directory: peer addresses and removed node ids");
+      DurableFiles.replace(file, out.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write membership directory " + file, e);
     }

@@ -65,9 +65,32 @@ public final class RaftServer implements AutoCloseable {
     this.config = config;
     this.store = RocksDbStore.open(config.dataDir().resolve("raft"));
     this.writes = new WriteCoordinator(store);
-    this.binding =
-        new TransportBinding(
-            MembershipDirectory.open(config.dataDir().resolve("membership.properties")));
+    try {
+      // After the store is open: its lock keeps a second process out while this one checks.
+      DataDirectoryIdentity.claim(config.dataDir(), config.clusterId(), config.nodeId());
+      this.binding =
+          new TransportBinding(
+              MembershipDirectory.open(config.dataDir().resolve("membership.properties")));
+      GrpcTransportConfig transportConfig = transportConfig(config, transportSettings, binding);
+      this.externalServer = transportConfig.externalServer();
+      this.transport = new GrpcTransport(transportConfig, binding);
+    } catch (RuntimeException e) {
+      // Unlocks the data directory: the caller may fix the setting and try again in this JVM.
+      store.close();
+      throw e;
+    }
+    this.pool = Executors.newFixedThreadPool(config.threads(), daemon("raft-loop"));
+    this.applyPool = Executors.newFixedThreadPool(config.applyThreads(), daemon("raft-apply"));
+    this.timer = new ScheduledThreadPoolExecutor(1, daemon("raft-timer"));
+    // Every proposal and read arms a timeout and cancels it when answered: without this, each
+    // answered one would stay queued (holding its future and result) for the whole timeout.
+    timer.setRemoveOnCancelPolicy(true);
+  }
+
+  private static GrpcTransportConfig transportConfig(
+      ServerConfig config,
+      Consumer<GrpcTransportConfig.Builder> transportSettings,
+      TransportBinding binding) {
     GrpcTransportConfig.Builder transportConfig =
         GrpcTransportConfig.builder()
             .nodeId(config.nodeId())
@@ -80,15 +103,7 @@ public final class RaftServer implements AutoCloseable {
       transportConfig.tls(config.tls());
     }
     transportSettings.accept(transportConfig);
-    GrpcTransportConfig built = transportConfig.build();
-    this.externalServer = built.externalServer();
-    this.transport = new GrpcTransport(built, binding);
-    this.pool = Executors.newFixedThreadPool(config.threads(), daemon("raft-loop"));
-    this.applyPool = Executors.newFixedThreadPool(config.applyThreads(), daemon("raft-apply"));
-    this.timer = new ScheduledThreadPoolExecutor(1, daemon("raft-timer"));
-    // Every proposal and read arms a timeout and cancels it when answered: without this, each
-    // answered one would stay queued (holding its future and result) for the whole timeout.
-    timer.setRemoveOnCancelPolicy(true);
+    return transportConfig.build();
   }
 
   /** Tasks waiting on the shared timer: tickers and the timeouts of unanswered requests. */
@@ -120,7 +135,9 @@ public final class RaftServer implements AutoCloseable {
    * peers.
    *
    * @return this server
-   * @throws UncheckedIOException if the peer port cannot be bound (the store is closed then)
+   * @throws UncheckedIOException if the peer port cannot be bound
+   * @throws RuntimeException what else kept the transport from serving (TLS material that cannot be
+   *     used); in every case the store is closed then, its directory unlocked
    */
   public synchronized RaftServer start() {
     if (started) {
@@ -129,15 +146,31 @@ public final class RaftServer implements AutoCloseable {
     try {
       transport.start();
     } catch (IOException e) {
-      store.close();
+      releaseAfterFailedStart();
       throw new UncheckedIOException(
           "cannot serve peer traffic on " + config.bindHost() + ":" + config.port(), e);
+    } catch (RuntimeException e) {
+      releaseAfterFailedStart();
+      throw e;
     }
     binding.attach(transport);
     binding.addPeers(config.peers());
     binding.advertise(new PeerAddress(config.bindHost(), advertisedPort()));
     started = true;
     return this;
+  }
+
+  /**
+   * A port taken, or TLS material that cannot be used: releases everything, the data directory's
+   * lock included, so that a corrected start in this JVM can open it.
+   */
+  private void releaseAfterFailedStart() {
+    closed.set(true); // a later close() has nothing left to do
+    transport.close();
+    timer.shutdownNow();
+    pool.shutdownNow();
+    applyPool.shutdownNow();
+    store.close();
   }
 
   /** The gRPC service of peer traffic, for an application that serves it on its own server. */
@@ -319,9 +352,12 @@ public final class RaftServer implements AutoCloseable {
     handOffLeadership(grace);
     groups.values().forEach(g -> g.awaitProposals(deadline));
     groups.values().forEach(RaftGroup::close);
+    // The transport stops before the groups are unbound: peers keep sending until it does, and a
+    // closed group drops their traffic quietly, where an unbound one would count and log it as
+    // traffic for an unknown group.
+    transport.close();
     groups.keySet().forEach(binding::unbind);
     groups.clear();
-    transport.close();
     timer.shutdownNow();
     pool.shutdown();
     applyPool.shutdown();

@@ -45,6 +45,9 @@ public final class RocksDbStore implements AutoCloseable {
     LOG
   }
 
+  // The LOCK file named in RocksDB's message when another store holds the directory.
+  private static final java.util.regex.Pattern LOCK_FILE =
+      java.util.regex.Pattern.compile("[/\\\\]LOCK(:|\\s|$)");
   private static final byte[] LOG_CF_NAME =
       "raft_log".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
@@ -153,9 +156,17 @@ public final class RocksDbStore implements AutoCloseable {
     o.logColumnFamilyCustomizer().accept(log);
   }
 
+  /**
+   * Whether opening failed on the directory's LOCK file (another store has it open): an I/O error
+   * naming that file. Not any message that says "lock": a corrupt block's "block checksum
+   * mismatch", or a path like {@code /mnt/block-storage}, must not read as a locked directory.
+   */
   private static boolean isLockError(RocksDBException e) {
-    String msg = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-    return msg.contains("lock");
+    org.rocksdb.Status status = e.getStatus();
+    if (status != null && status.getCode() != org.rocksdb.Status.Code.IOError) {
+      return false;
+    }
+    return LOCK_FILE.matcher(String.valueOf(e.getMessage())).find();
   }
 
   /** The directory this store lives in (absolute). */

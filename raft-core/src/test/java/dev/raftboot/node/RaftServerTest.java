@@ -8,6 +8,7 @@ import dev.raftboot.proto.ConfState;
 import dev.raftboot.testkit.FreePorts;
 import dev.raftboot.testkit.KvStateMachine;
 import dev.raftboot.transport.PeerAddress;
+import dev.raftboot.transport.RejectReason;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +98,10 @@ class RaftServerTest {
         assertThat(server.timerQueueSize()).as("tasks on the timer").isLessThan(10);
       }
       // Restart node 2 at the same address with its data: both groups come back from disk.
-      servers.remove(2L).close(Duration.ofSeconds(5));
+      RaftServer stopped = servers.remove(2L);
+      stopped.close(Duration.ofSeconds(5));
+      // Its peers kept sending while it closed: traffic for its groups, not for unknown ones.
+      assertThat(stopped.transportStats().rejected(RejectReason.UNKNOWN_GROUP)).isZero();
       for (String name : GROUPS) {
         write(name, 50, 100);
       }
@@ -106,6 +110,12 @@ class RaftServerTest {
         LocalCluster.await(
             () -> machines.get(name + 2).contents().size() == 100, "group " + name + " on node 2");
         assertThat(machines.get(name + 2).get("k99")).isEqualTo(name + 99);
+      }
+      // The restarted node connected once to each peer: no connection of it was cut before it
+      // spoke gRPC (which its peers would count as refused).
+      for (RaftServer server : servers.values()) {
+        assertThat(server.transportStats().rejected(RejectReason.HANDSHAKE_FAILED)).isZero();
+        assertThat(server.transportStats().rejected(RejectReason.UNKNOWN_GROUP)).isZero();
       }
       assertThatThrownBy(
               () ->
@@ -198,5 +208,72 @@ class RaftServerTest {
 
   private static int freePort() throws IOException {
     return FreePorts.next();
+  }
+
+  /**
+   * A server that cannot start — a transport setting refused, TLS files that are no PEM — releases
+   * its data directory, so a corrected start in the same JVM opens it.
+   */
+  @Test
+  void aServerThatFailsToStartReleasesItsDataDirectory(@TempDir Path dir) throws Exception {
+    ServerConfig plain = new ServerConfig(1, "t", "127.0.0.1", 0, Map.of(), dir, 2, null);
+    assertThatThrownBy(() -> RaftServer.create(plain, t -> t.ioThreads(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    Path garbage = java.nio.file.Files.writeString(dir.resolve("garbage.pem"), "not a PEM file");
+    ServerConfig unreadableTls =
+        new ServerConfig(
+            1,
+            "t",
+            "127.0.0.1",
+            0,
+            Map.of(),
+            dir,
+            2,
+            dev.raftboot.transport.TlsConfig.mutual(garbage, garbage, garbage));
+    assertThatThrownBy(() -> RaftServer.start(unreadableTls)).isInstanceOf(RuntimeException.class);
+    try (RaftServer server = RaftServer.start(plain)) {
+      assertThat(server.transportStats().messagesSent()).isZero();
+    }
+  }
+
+  /**
+   * A data directory holds one node's votes and log: started as another node, or in another
+   * cluster, the server refuses, naming both; the directory stays usable by its own node.
+   */
+  @Test
+  void aDataDirectoryOfAnotherNodeOrClusterIsRefused(@TempDir Path dir) throws Exception {
+    ServerConfig node1 = new ServerConfig(1, "c", "127.0.0.1", 0, Map.of(), dir, 2, null);
+    RaftServer.start(node1).close();
+    assertThatThrownBy(
+            () ->
+                RaftServer.start(new ServerConfig(2, "c", "127.0.0.1", 0, Map.of(), dir, 2, null)))
+        .isInstanceOf(DataDirectoryMismatchException.class)
+        .hasMessageContaining("belongs to node 1 of cluster 'c', not to node 2 of cluster 'c'");
+    assertThatThrownBy(
+            () ->
+                RaftServer.start(
+                    new ServerConfig(1, "other", "127.0.0.1", 0, Map.of(), dir, 2, null)))
+        .isInstanceOf(DataDirectoryMismatchException.class)
+        .hasMessageContaining("not to node 1 of cluster 'other'");
+    RaftServer.start(node1).close();
+
+    java.nio.file.Files.writeString(
+        dir.resolve(DataDirectoryIdentity.FILE_NAME), "cluster-id=c\nnode-id=one\n");
+    assertThatThrownBy(() -> RaftServer.start(node1))
+        .isInstanceOf(dev.raftboot.storage.StorageException.class)
+        .hasMessageContaining(DataDirectoryIdentity.FILE_NAME)
+        .hasMessageContaining("corrupt");
+  }
+
+  @Test
+  void aCorruptMembershipDirectoryIsReportedNamingItsFile(@TempDir Path dir) throws Exception {
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.writeString(dir.resolve("membership.properties"), "address.two=nowhere\n");
+    assertThatThrownBy(
+            () ->
+                RaftServer.start(new ServerConfig(1, "c", "127.0.0.1", 0, Map.of(), dir, 2, null)))
+        .isInstanceOf(dev.raftboot.storage.StorageException.class)
+        .hasMessageContaining("membership.properties")
+        .hasMessageContaining("address.two");
   }
 }

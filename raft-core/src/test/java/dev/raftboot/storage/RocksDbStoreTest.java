@@ -27,6 +27,29 @@ class RocksDbStoreTest {
     }
   }
 
+  /**
+   * A store that RocksDB finds corrupt is reported as corrupt, not as locked by another process,
+   * even where its path says "lock" (here "block-storage").
+   */
+  @Test
+  void aCorruptStoreIsNotMistakenForALockedOne() throws Exception {
+    java.nio.file.Path inBlockStorage = dir.resolve("block-storage").resolve("raft");
+    try (RocksDbStore store = RocksDbStore.open(inBlockStorage)) {
+      assertThat(store.groupIds()).isEmpty();
+    }
+    try (var files = java.nio.file.Files.list(inBlockStorage)) {
+      for (java.nio.file.Path f : files.toList()) {
+        if (f.getFileName().toString().startsWith("MANIFEST-")) {
+          java.nio.file.Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        }
+      }
+    }
+    assertThatThrownBy(() -> RocksDbStore.open(inBlockStorage))
+        .isInstanceOf(StorageException.class)
+        .isNotInstanceOf(StoreLockedException.class)
+        .hasMessageContaining(inBlockStorage.toString());
+  }
+
   @Test
   void openingWithoutCreateFailsWhenThereIsNoStore() {
     RocksDbStoreOptions noCreate = RocksDbStoreOptions.builder().createIfMissing(false).build();

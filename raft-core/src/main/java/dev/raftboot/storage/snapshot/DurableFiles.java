@@ -7,9 +7,26 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** The fsync-and-rename dance that makes a file appear on disk complete or not at all. */
-final class DurableFiles {
+/**
+ * The fsync-and-rename dance that makes a file appear on disk complete or not at all: snapshot
+ * images here, and the small files a server keeps beside its store.
+ */
+public final class DurableFiles {
   private DurableFiles() {}
+
+  /**
+   * Replaces {@code file} with {@code content}: written and synced under a temporary name, then
+   * {@link #publish published}. After a crash the file is the old or the new one, never a mix.
+   */
+  public static void replace(Path file, byte[] content) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(temp, content);
+    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    publish(temp, file);
+  }
 
   /**
    * Renames a fully written and synced temp file into place atomically, then syncs the directory:
@@ -17,7 +34,7 @@ final class DurableFiles {
    */
   static void publish(Path temp, Path target) throws IOException {
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(target.getParent());
+    syncDirectory(target.toAbsolutePath().getParent());
   }
 
   static void syncDirectory(Path dir) throws IOException {

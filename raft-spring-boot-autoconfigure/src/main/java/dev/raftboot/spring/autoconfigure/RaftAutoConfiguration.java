@@ -1,5 +1,6 @@
 package dev.raftboot.spring.autoconfigure;
 
+import dev.raftboot.node.DataDirectoryMismatchException;
 import dev.raftboot.node.RaftServer;
 import dev.raftboot.spring.CommandCodecFactory;
 import dev.raftboot.spring.JacksonCommandCodecFactory;
@@ -181,6 +182,13 @@ public class RaftAutoConfiguration {
           "raft.data-dir",
           "the data directory " + p.getDataDir().toAbsolutePath() + " is in use: " + e.getMessage(),
           "Stop the other process using it, or give this node its own raft.data-dir.",
+          e);
+    } catch (DataDirectoryMismatchException e) {
+      throw new RaftConfigurationException(
+          "raft.data-dir",
+          e.getMessage() + " (this node: raft.node-id=" + p.getNodeId() + ")",
+          "Give this node its own raft.data-dir, or correct raft.node-id or raft.cluster-id. Never"
+              + " copy a data directory to another node: it holds that node's votes.",
           e);
     }
   }
