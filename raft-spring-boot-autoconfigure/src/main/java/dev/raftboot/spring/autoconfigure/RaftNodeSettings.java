@@ -22,6 +22,8 @@ import org.springframework.util.unit.DataSize;
  * here, at start-up, and a violation is a {@link RaftConfigurationException} naming the property.
  */
 public final class RaftNodeSettings {
+  private static final long MIN_INBOUND_BYTES = 1L << 20;
+
   private final RaftProperties properties;
   private final long nodeId;
   private final Map<Long, Member> members;
@@ -60,6 +62,16 @@ public final class RaftNodeSettings {
           "raft.node-id", "must be positive, was " + nodeId, "Use a positive node id.");
     }
     requireText(p.getClusterId(), "raft.cluster-id", "Name the cluster, e.g. orders-prod.");
+    if (!p.getClusterId().chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      // It travels in a gRPC header, which carries printable ASCII only: anything else would
+      // arrive changed, and every peer would refuse this node as one of another cluster.
+      throw new RaftConfigurationException(
+          "raft.cluster-id",
+          "'" + p.getClusterId() + "' has characters outside printable ASCII",
+          "Use letters, digits and punctuation, e.g. orders-prod.");
+    }
+    // Before the advertised address, which falls back to the transport's port.
+    checkTransport(p.getTransport());
     Map<Long, Member> members = parseMembers(p.getMembers());
     PeerAddress advertised = advertisedAddress(p, nodeId, members);
     if (members.isEmpty()) {
@@ -154,12 +166,8 @@ public final class RaftNodeSettings {
               + p.getTransport().getMaxInboundMessageSize(),
           "Keep raft.max-message-size well below raft.transport.max-inbound-message-size.");
     }
-    if (p.getSnapshot().getEveryEntries() < 1 || p.getSnapshot().getKeepEntries() < 0) {
-      throw new RaftConfigurationException(
-          "raft.snapshot.every-entries",
-          "must be positive (and raft.snapshot.keep-entries not negative)",
-          "Use e.g. raft.snapshot.every-entries=10000.");
-    }
+    atLeast(p.getSnapshot().getEveryEntries(), 1, "raft.snapshot.every-entries", "10000");
+    atLeast(p.getSnapshot().getKeepEntries(), 0, "raft.snapshot.keep-entries", "5000");
     positive(p.getSnapshot().getEveryBytes(), "raft.snapshot.every-bytes");
     if (p.getThreads() < 0) {
       throw new RaftConfigurationException(
@@ -169,6 +177,16 @@ public final class RaftNodeSettings {
       throw new RaftConfigurationException(
           "raft.apply-threads", "must not be negative", "Use 0 for as many as raft.threads.");
     }
+    atLeast(p.getScheduler().getHistorySize(), 1, "raft.scheduler.history-size", "20");
+    positive(p.getHealth().getReadinessInterval(), "raft.health.readiness-interval");
+    if (p.getHealth().getReadinessInterval().toMillis() < 1) {
+      throw new RaftConfigurationException(
+          "raft.health.readiness-interval",
+          "must be at least 1ms, was " + p.getHealth().getReadinessInterval(),
+          "Use e.g. 1s.");
+    }
+    atLeast(p.getHealth().getMaxApplyLag(), 0, "raft.health.max-apply-lag", "1000");
+    atLeast(p.getActuator().getHistoryShown(), 0, "raft.actuator.history-shown", "10");
     if (p.getTransport().getIoThreads() < 0) {
       throw new RaftConfigurationException(
           "raft.transport.io-threads",
@@ -193,6 +211,12 @@ public final class RaftNodeSettings {
                   g.getElectionTicks() != null ? prefix + "election-ticks" : "raft.election-ticks");
               if (g.getProposalTimeout() != null) {
                 positive(g.getProposalTimeout(), prefix + "proposal-timeout");
+              }
+              if (g.getSnapshotEveryEntries() != null) {
+                atLeast(g.getSnapshotEveryEntries(), 1, prefix + "snapshot-every-entries", "10000");
+              }
+              if (g.getSnapshotKeepEntries() != null) {
+                atLeast(g.getSnapshotKeepEntries(), 0, prefix + "snapshot-keep-entries", "5000");
               }
               if (g.getSnapshotEveryBytes() != null) {
                 positive(g.getSnapshotEveryBytes(), prefix + "snapshot-every-bytes");
@@ -307,6 +331,32 @@ public final class RaftNodeSettings {
     if (size == null || size.toBytes() < 1) {
       throw new RaftConfigurationException(
           property, "must be a positive size, was " + size, "Use e.g. 64MB.");
+    }
+  }
+
+  private static void checkTransport(RaftTransportProperties t) {
+    if (t.getPort() < 0 || t.getPort() > 65535) {
+      throw new RaftConfigurationException(
+          "raft.transport.port",
+          "must be a port number (0 to 65535), was " + t.getPort(),
+          "Use e.g. 7070, or 0 for any free port.");
+    }
+    requireText(t.getBindHost(), "raft.transport.bind-host", "Use e.g. 0.0.0.0 or 127.0.0.1.");
+    if (t.getMaxInboundMessageSize().toBytes() < MIN_INBOUND_BYTES) {
+      throw new RaftConfigurationException(
+          "raft.transport.max-inbound-message-size",
+          "must be at least 1MB (a snapshot chunk and its framing must fit), was "
+              + t.getMaxInboundMessageSize(),
+          "Use e.g. 16MB.");
+    }
+  }
+
+  private static void atLeast(long value, long min, String property, String example) {
+    if (value < min) {
+      throw new RaftConfigurationException(
+          property,
+          "must be at least " + min + ", was " + value,
+          "Use e.g. " + property + "=" + example + ".");
     }
   }
 

@@ -27,6 +27,7 @@ class RaftConfigurationFailureTest {
 
   static List<Arguments> invalidConfigurations() throws Exception {
     Path file = Files.createTempFile("not-a-dir", ".txt");
+    file.toFile().deleteOnExit();
     List<Arguments> cases = new ArrayList<>();
     cases.add(Arguments.of(List.of(), "'raft.node-id'", "no node id"));
     cases.add(Arguments.of(List.of("raft.node-id=-3"), "'raft.node-id'", "positive"));
@@ -121,6 +122,38 @@ class RaftConfigurationFailureTest {
                 "raft.groups.orders.election-ticks=5"),
             "'raft.lease-margin-ticks'",
             "must be less than raft.groups.orders.election-ticks"));
+    String n = "raft.node-id=1";
+    List<List<String>> limits =
+        List.of(
+            List.of("raft.cluster-id=caf\u00e9", "raft.cluster-id", "printable ASCII"),
+            List.of("raft.transport.port=70000", "raft.transport.port", "0 to 65535"),
+            List.of("raft.transport.bind-host= ", "raft.transport.bind-host", "blank"),
+            List.of(
+                "raft.transport.max-inbound-message-size=100KB|raft.max-message-size=1KB",
+                "raft.transport.max-inbound-message-size",
+                "at least 1MB"),
+            List.of("raft.snapshot.keep-entries=-1", "raft.snapshot.keep-entries", "at least 0"),
+            List.of("raft.snapshot.every-entries=0", "raft.snapshot.every-entries", "at least 1"),
+            List.of(
+                "raft.groups.counter.snapshot-every-entries=0",
+                "raft.groups.counter.snapshot-every-entries",
+                "at least 1"),
+            List.of(
+                "raft.groups.counter.snapshot-keep-entries=-5",
+                "raft.groups.counter.snapshot-keep-entries",
+                "at least 0"),
+            List.of("raft.scheduler.history-size=0", "raft.scheduler.history-size", "at least 1"),
+            List.of(
+                "raft.health.readiness-interval=0s",
+                "raft.health.readiness-interval",
+                "positive duration"),
+            List.of("raft.health.max-apply-lag=-1", "raft.health.max-apply-lag", "at least 0"),
+            List.of("raft.actuator.history-shown=-1", "raft.actuator.history-shown", "at least 0"));
+    for (List<String> c : limits) {
+      List<String> properties = new ArrayList<>(List.of(n));
+      properties.addAll(List.of(c.get(0).split("\\|")));
+      cases.add(Arguments.of(properties, "'" + c.get(1) + "'", c.get(2)));
+    }
     return cases;
   }
 
@@ -128,7 +161,9 @@ class RaftConfigurationFailureTest {
   @MethodSource("invalidConfigurations")
   void failsStartUpNamingTheProperty(List<String> properties, String property, String problem) {
     List<String> all = new ArrayList<>(properties);
-    all.add("raft.transport.port=0");
+    if (all.stream().noneMatch(p -> p.startsWith("raft.transport.port"))) {
+      all.add("raft.transport.port=0");
+    }
     if (all.stream().noneMatch(p -> p.startsWith("raft.data-dir"))) {
       all.add("raft.data-dir=" + dir);
     }
@@ -145,6 +180,28 @@ class RaftConfigurationFailureTest {
               assertThat(analysis).as("failure analysis").isNotNull();
               assertThat(analysis.getDescription()).contains(property).contains(problem);
               assertThat(analysis.getAction()).isNotBlank();
+            });
+  }
+
+  @Test
+  void aDataDirectoryOfAnotherNodeFailsStartUpNamingTheProperty() throws Exception {
+    Path other = dir.resolve("node-9-data");
+    Files.createDirectories(other);
+    Files.writeString(other.resolve("identity.properties"), "cluster-id=raft\nnode-id=9\n");
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(JacksonAutoConfiguration.class, RaftAutoConfiguration.class))
+        .withUserConfiguration(CounterConfig.class)
+        .withPropertyValues("raft.node-id=1", "raft.transport.port=0", "raft.data-dir=" + other)
+        .run(
+            ctx -> {
+              assertThat(ctx).hasFailed();
+              FailureAnalysis analysis =
+                  new RaftConfigurationFailureAnalyzer().analyze(ctx.getStartupFailure());
+              assertThat(analysis.getDescription())
+                  .contains("'raft.data-dir'")
+                  .contains("belongs to node 9");
+              assertThat(analysis.getAction()).contains("raft.node-id");
             });
   }
 
