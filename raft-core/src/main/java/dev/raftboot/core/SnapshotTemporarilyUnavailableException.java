@@ -8,4 +8,9 @@ public class SnapshotTemporarilyUnavailableException extends RaftException {
   public SnapshotTemporarilyUnavailableException() {
     super("snapshot is temporarily unavailable");
   }
+
+  /** With what is missing, for the log when it turns out not to be temporary. */
+  public SnapshotTemporarilyUnavailableException(String detail) {
+    super("snapshot is unavailable: " + detail);
+  }
 }

@@ -3,6 +3,7 @@ package dev.raftboot.node;
 import dev.raftboot.core.InvalidMessageException;
 import dev.raftboot.core.ProposalDroppedException;
 import dev.raftboot.core.RawNode;
+import dev.raftboot.core.StateRole;
 import dev.raftboot.core.Status;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.MessageType;
@@ -10,10 +11,12 @@ import dev.raftboot.transport.SnapshotImage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +40,11 @@ final class GroupLoop {
   private final Deadlines deadlines;
   private final GroupSnapshots snapshots;
   private final ReadyHandler readies;
+  private final LeadershipTransfers transfers;
+  private final GroupStats stats;
   private final Map<Long, CompletableFuture<Object>> proposals;
   private final int electionTicks;
+  private final Consumer<GroupClosedException> failWaiting;
 
   // Loop-only state.
   private boolean flushScheduled;
@@ -46,7 +52,9 @@ final class GroupLoop {
   private TickClock tickClock;
 
   private volatile Status status;
-  private ScheduledFuture<?> ticker;
+  private volatile ScheduledFuture<?> ticker;
+  // Set once, on the loop, when handling a Ready failed: the group has stopped.
+  private volatile RuntimeException failure;
 
   GroupLoop(
       String group,
@@ -57,8 +65,11 @@ final class GroupLoop {
       Deadlines deadlines,
       GroupSnapshots snapshots,
       ReadyHandler readies,
+      LeadershipTransfers transfers,
+      GroupStats stats,
       Map<Long, CompletableFuture<Object>> proposals,
-      int electionTicks) {
+      int electionTicks,
+      Consumer<GroupClosedException> failWaiting) {
     this.group = group;
     this.loop = loop;
     this.raw = raw;
@@ -67,8 +78,11 @@ final class GroupLoop {
     this.deadlines = deadlines;
     this.snapshots = snapshots;
     this.readies = readies;
+    this.transfers = transfers;
+    this.stats = stats;
     this.proposals = proposals;
     this.electionTicks = electionTicks;
+    this.failWaiting = failWaiting;
     this.status = raw.status();
   }
 
@@ -98,6 +112,11 @@ final class GroupLoop {
     return status;
   }
 
+  /** Why the group stopped on its own, if it did (see {@link GroupFailedException}). */
+  Optional<RuntimeException> failure() {
+    return Optional.ofNullable(failure);
+  }
+
   /** Steps messages received from peers. */
   void receive(List<Message> messages) {
     loop.execute(
@@ -107,11 +126,10 @@ final class GroupLoop {
           }
           for (Message m : messages) {
             if (m.getType() == MessageType.MSG_SNAPSHOT && m.getSnapshot().getData().isEmpty()) {
-              log.error(
-                  "group {}: dropped a snapshot from {} that came without its image; snapshots"
-                      + " must arrive through a transport's snapshot stream (TransportBinding)",
-                  group,
-                  m.getFrom());
+              reject(
+                  m,
+                  "a snapshot without its image (snapshots must arrive through a transport's"
+                      + " snapshot stream)");
               continue;
             }
             step(m);
@@ -142,9 +160,29 @@ final class GroupLoop {
     try {
       raw.step(m);
     } catch (InvalidMessageException e) {
-      log.warn("group {}: rejected message from {}: {}", group, m.getFrom(), e.getMessage());
+      reject(m, e.getMessage());
     } catch (ProposalDroppedException e) {
       log.debug("group {}: dropped forwarded request: {}", group, e.getMessage());
+    }
+  }
+
+  /**
+   * Counts a refused peer message and logs why: at WARN for the 1st, 2nd, 4th, 8th... refusal, at
+   * DEBUG otherwise, so a peer that keeps sending them cannot flood the log.
+   */
+  private void reject(Message m, String reason) {
+    stats.messagesRejected.increment();
+    long n = stats.messagesRejected();
+    if (Long.bitCount(n) == 1) {
+      log.warn(
+          "group {}: rejected a {} from {}: {} ({} rejected so far)",
+          group,
+          m.getType(),
+          m.getFrom(),
+          reason,
+          n);
+    } else {
+      log.debug("group {}: rejected a {} from {}: {}", group, m.getType(), m.getFrom(), reason);
     }
   }
 
@@ -210,11 +248,11 @@ final class GroupLoop {
   }
 
   /** Runs {@code task} on the loop, or fails {@code f} there if the group has closed meanwhile. */
-  private void onLoopUnlessClosed(CompletableFuture<?> f, Runnable task) {
+  void onLoopUnlessClosed(CompletableFuture<?> f, Runnable task) {
     loop.execute(
         () -> {
           if (closed) {
-            f.completeExceptionally(new GroupClosedException(group));
+            f.completeExceptionally(closedException());
           } else {
             task.run();
           }
@@ -222,24 +260,75 @@ final class GroupLoop {
   }
 
   /**
-   * Stops ticking and closes the loop: {@code failWaiting} runs on it (after every task queued
-   * before), and every later task finds the group closed. Returns once it has run.
+   * Stops ticking and closes the loop: what still waits fails (on the loop, after every task queued
+   * before), and every later task finds the group closed. Returns once that has run.
    */
-  void close(Runnable failWaiting) {
-    if (ticker != null) {
-      ticker.cancel(false);
-    }
+  void close() {
+    stopTicking();
     CompletableFuture<Void> done = new CompletableFuture<>();
     loop.execute(
         () -> {
-          closed = true;
-          batch.clear();
-          deadlines.clear();
-          snapshots.discardRefused();
-          failWaiting.run();
+          if (!closed) {
+            shutDown(new GroupClosedException(group));
+          }
           done.complete(null);
         });
     done.join();
+  }
+
+  private GroupClosedException closedException() {
+    RuntimeException cause = failure;
+    return cause == null ? new GroupClosedException(group) : new GroupFailedException(group, cause);
+  }
+
+  private void stopTicking() {
+    ScheduledFuture<?> t = ticker;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  /**
+   * On the loop: from now on every task finds the group closed; what waits fails with {@code e}.
+   */
+  private void shutDown(GroupClosedException e) {
+    closed = true;
+    batch.clear();
+    deadlines.clear();
+    snapshots.discardRefused();
+    failWaiting.accept(e);
+  }
+
+  /**
+   * Handling a Ready failed part-way (its write, most likely): the node may have sent what it did
+   * not store, and the core believes handed out what was not written. Going on could acknowledge
+   * what is not durable, so the group stops, as if its node had crashed (etcd's server panics).
+   */
+  private void failStop(RuntimeException e) {
+    log.error(
+        "group {}: stopped, handling a Ready failed (the log write, most likely); this member"
+            + " takes no further part until its server restarts",
+        group,
+        e);
+    failure = e;
+    stopTicking();
+    shutDown(new GroupFailedException(group, e));
+    // Leads nothing any more, and knows no leader: health, metrics and the endpoint must not show
+    // a stopped member as the leader.
+    Status last = raw.status();
+    status =
+        new Status(
+            last.id(),
+            last.term(),
+            last.vote(),
+            last.commit(),
+            last.applied(),
+            StateRole.FOLLOWER,
+            0,
+            Map.of(),
+            last.confState(),
+            last.lastIndex(),
+            0);
   }
 
   /** Handles the Readies once the events queued so far are stepped in (group commit). */
@@ -267,9 +356,15 @@ final class GroupLoop {
     batch.proposeTo(raw, proposals);
     reads.issue(raw);
     if (raw.hasReady()) {
-      readies.handle(raw.ready());
+      try {
+        readies.handle(raw.ready());
+      } catch (RuntimeException e) {
+        failStop(e);
+        return;
+      }
     }
     status = raw.status();
+    transfers.check(status);
     if (raw.hasReady()) {
       // One Ready per pass: the next one waits behind the events that queued during this one's
       // sync (answers from followers, proposals), so it carries them all, rather than going out

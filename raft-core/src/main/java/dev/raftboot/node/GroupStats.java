@@ -13,6 +13,7 @@ public final class GroupStats {
   final LongAdder leadershipsGranted = new LongAdder();
   final LongAdder snapshotsTaken = new LongAdder();
   final LongAdder leaderChangesSeen = new LongAdder();
+  final LongAdder messagesRejected = new LongAdder();
   volatile LongConsumer proposalLatencyNanos = n -> {};
   volatile LongConsumer commitLatencyNanos;
   volatile LongConsumer applyLatencyNanos;
@@ -43,6 +44,15 @@ public final class GroupStats {
   /** Leader changes this node has seen (a new leader, or none, in its view of the group). */
   public long leaderChangesSeen() {
     return leaderChangesSeen.sum();
+  }
+
+  /**
+   * Messages from peers that the group refused after the transport accepted them: types only a node
+   * itself may create, unknown types, appends whose entries do not follow their index, snapshots
+   * that came without their image.
+   */
+  public long messagesRejected() {
+    return messagesRejected.sum();
   }
 
   /** The index of the latest snapshot this node took or installed; 0 if none. */

@@ -20,8 +20,11 @@ import dev.raftboot.proto.JoinResponse;
 import dev.raftboot.transport.PeerAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -38,6 +41,10 @@ final class Membership {
   private final ScheduledExecutorService timer;
   private volatile MemberRegistry registry = MemberRegistry.local();
   private final NotLeaderFailures notLeader;
+  // The waits of promote and replace, polled on the timer: failed when the group closes, which
+  // also shuts a server's timer down (its queued polls would never run).
+  private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
+  private volatile RuntimeException closedBy;
 
   Membership(RaftGroup group, GroupOptions options, ScheduledExecutorService timer) {
     this.group = group;
@@ -69,7 +76,7 @@ final class Membership {
       return true;
     } catch (ProposalDroppedException e) {
       pending.remove(proposalId, f);
-      f.completeExceptionally(notLeader.of(e.leaderId(), e.getMessage()));
+      f.completeExceptionally(notLeader.refused(e, raw.status().id()));
     } catch (InvalidConfChangeException e) {
       pending.remove(proposalId, f);
       f.completeExceptionally(e);
@@ -84,6 +91,9 @@ final class Membership {
   void failPending(RuntimeException cause) {
     pending.values().forEach(f -> f.completeExceptionally(cause));
     pending.clear();
+    closedBy = cause;
+    waiting.forEach(f -> f.completeExceptionally(cause));
+    waiting.clear();
   }
 
   /**
@@ -231,7 +241,7 @@ final class Membership {
   }
 
   private CompletableFuture<Void> awaitCaughtUp(long id, long required) {
-    CompletableFuture<Void> f = new CompletableFuture<>();
+    CompletableFuture<Void> f = tracked();
     long started = System.nanoTime();
     Runnable[] poll = new Runnable[1];
     poll[0] =
@@ -248,7 +258,7 @@ final class Membership {
             f.completeExceptionally(
                 new LearnerNotCaughtUpException(group.name(), id, match, required, waitedMs));
           } else {
-            schedule(poll[0]);
+            schedule(poll[0], f);
           }
         };
     poll[0].run();
@@ -256,7 +266,7 @@ final class Membership {
   }
 
   private CompletableFuture<ConfState> awaitConf(Predicate<ConfState> done) {
-    CompletableFuture<ConfState> f = new CompletableFuture<>();
+    CompletableFuture<ConfState> f = tracked();
     long deadline = System.nanoTime() + options.proposalTimeout().toNanos();
     Runnable[] poll = new Runnable[1];
     poll[0] =
@@ -269,15 +279,35 @@ final class Membership {
                 new ProposalTimeoutException(
                     group.name(), 0, options.proposalTimeout().toMillis()));
           } else {
-            schedule(poll[0]);
+            schedule(poll[0], f);
           }
         };
     poll[0].run();
     return f;
   }
 
-  private void schedule(Runnable poll) {
-    timer.schedule(poll, options.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
+  /** A future failed when the group closes, and forgotten once done. */
+  private <T> CompletableFuture<T> tracked() {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    waiting.add(f);
+    f.whenComplete((r, e) -> waiting.remove(f));
+    RuntimeException closed = closedBy;
+    if (closed != null) {
+      f.completeExceptionally(closed);
+    }
+    return f;
+  }
+
+  /** Polls again after a tick, unless the wait is over (answered, or failed by a close). */
+  private void schedule(Runnable poll, CompletableFuture<?> f) {
+    if (f.isDone()) {
+      return;
+    }
+    try {
+      timer.schedule(poll, options.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(new GroupClosedException(group.name()));
+    }
   }
 
   private <T> CompletableFuture<T> notLeader(Status st, String reason) {

@@ -1,5 +1,6 @@
 package dev.raftboot.node;
 
+import dev.raftboot.core.ProposalDroppedException;
 import java.util.function.Supplier;
 
 /**
@@ -14,6 +15,15 @@ final class NotLeaderFailures {
   NotLeaderFailures(String group, Supplier<MemberRegistry> registry) {
     this.group = group;
     this.registry = registry;
+  }
+
+  /**
+   * What the caller should see for a refusal of the consensus module: the refusal itself when this
+   * node ({@code selfId}) leads and still refused (the uncommitted log over its size limit: back
+   * off, do not go elsewhere), otherwise a {@link NotLeaderException} naming the leader to go to.
+   */
+  RuntimeException refused(ProposalDroppedException e, long selfId) {
+    return selfId != 0 && e.leaderId() == selfId ? e : of(e.leaderId(), e.getMessage());
   }
 
   NotLeaderException of(long leaderId, String reason) {

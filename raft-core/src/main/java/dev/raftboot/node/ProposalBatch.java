@@ -27,8 +27,10 @@ final class ProposalBatch {
   }
 
   /**
-   * Proposes everything queued; when the node cannot take them, fails their futures with {@link
-   * NotLeaderException} and forgets them in {@code waiting}.
+   * Proposes everything queued; when the node cannot take them, fails their futures and forgets
+   * them in {@code waiting}: with {@link NotLeaderException} when another node should take them,
+   * with the {@link ProposalDroppedException} itself when this leader refused them (its uncommitted
+   * log over the size limit).
    */
   void proposeTo(RawNode raw, Map<Long, CompletableFuture<Object>> waiting) {
     if (queued.isEmpty()) {
@@ -41,9 +43,10 @@ final class ProposalBatch {
     try {
       raw.propose(commands);
     } catch (ProposalDroppedException e) {
+      RuntimeException refusal = notLeader.refused(e, raw.status().id());
       for (Queued q : queued) {
         waiting.remove(q.id());
-        q.future().completeExceptionally(notLeader.of(e.leaderId(), e.getMessage()));
+        q.future().completeExceptionally(refusal);
       }
     }
     queued.clear();

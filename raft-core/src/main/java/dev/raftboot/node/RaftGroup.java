@@ -2,6 +2,7 @@ package dev.raftboot.node;
 
 import com.google.protobuf.ByteString;
 import dev.raftboot.core.InvalidConfChangeException;
+import dev.raftboot.core.LogStorage;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
 import dev.raftboot.core.SnapshotStatus;
@@ -60,6 +61,7 @@ public final class RaftGroup implements AutoCloseable {
   private final GroupStats stats = new GroupStats();
 
   private final ReadBarriers reads;
+  private final LeadershipTransfers transfers;
   private volatile Supplier<Map<Long, Duration>> peerUptimes = Map::of;
 
   /**
@@ -96,14 +98,17 @@ public final class RaftGroup implements AutoCloseable {
     SerialExecutor serial = new SerialExecutor(loopPool);
     this.membership = new Membership(this, options, timer);
     this.reads = new ReadBarriers(nodeId, membership.notLeaderFailures());
-    SnapshotMetadata snap = storage.logStorage().snapshot(0).getMetadata();
+    this.transfers =
+        new LeadershipTransfers(
+            options.name(), options.proposalTimeout().toNanos(), membership.notLeaderFailures());
+    SnapshotMetadata snap = latestSnapshot(storage, options.name());
     long snapIndex = snap.getIndex();
     this.onDemandSnapshots =
         new OnDemandSnapshots(storage.logStorage(), this::confState, this::snapshotForAFollower);
     this.snapshots =
         new GroupSnapshots(
             options.name(), storage, stats, options.keepEntries(), onDemandSnapshots);
-    this.raw = new RawNode(config.toBuilder().applied(snapIndex).build(), onDemandSnapshots);
+    this.raw = openRawNode(config.toBuilder().applied(snapIndex).build(), onDemandSnapshots);
     Status status = raw.status();
     stats.logFirstIndex = storage.logStorage().firstIndex();
     stats.lastSnapshotIndex = snapIndex;
@@ -146,8 +151,11 @@ public final class RaftGroup implements AutoCloseable {
             new Deadlines(options.name(), options.proposalTimeout().toNanos()),
             snapshots,
             readies,
+            transfers,
+            stats,
             proposals,
-            config.electionTick());
+            config.electionTick(),
+            this::failWaiting);
   }
 
   public String name() {
@@ -182,8 +190,10 @@ public final class RaftGroup implements AutoCloseable {
   /**
    * Proposes a command. Completes with the state machine's result once this node has applied it;
    * fails with {@link NotLeaderException} when no leader can take it, {@link
-   * ProposalTimeoutException} when no answer came in time (outcome unknown), or {@link
-   * GroupClosedException}.
+   * dev.raftboot.core.ProposalDroppedException} when this node leads and refused it (its
+   * uncommitted log over the limit), {@link ProposalTimeoutException} when no answer came in time
+   * (outcome unknown), or {@link GroupClosedException} ({@link GroupFailedException} after a failed
+   * log write: outcome unknown).
    */
   public CompletableFuture<Object> propose(byte[] command) {
     long id = nextId.incrementAndGet();
@@ -204,8 +214,11 @@ public final class RaftGroup implements AutoCloseable {
    * up from a snapshot) with {@link ResultUnavailableException} — applied once, result not kept.
    *
    * <p>Fails, without applying, with {@link SessionExpiredException} when the session is unknown
-   * and with {@link StaleRequestException} when the request is older than the session's latest and
-   * its outcome is no longer remembered; otherwise as {@link #propose(byte[])}.
+   * and with {@link StaleRequestException} when the request is as old as requests whose outcomes
+   * the session table dropped (it keeps the latest {@link SessionPolicy#resultsPerClient()}), so
+   * whether it applied cannot be told; otherwise as {@link #propose(byte[])}. Requests may apply
+   * out of order: one overtaken by a later request (pipelined, lost in a leader change) applies
+   * once when retried.
    */
   public CompletableFuture<Object> propose(byte[] command, ClientRequest request) {
     long id = nextId.incrementAndGet();
@@ -381,9 +394,24 @@ public final class RaftGroup implements AutoCloseable {
         });
   }
 
-  /** Asks the leader to hand leadership to {@code transferee}. */
-  public void transferLeadership(long transferee) {
-    loop.onLoopThenFlush(() -> raw.transferLeader(transferee));
+  /**
+   * Hands leadership to voter {@code transferee}: the leader brings it up to date, then tells it to
+   * campaign at once (asked on a follower, the request is forwarded to the leader). Completes once
+   * this node knows {@code transferee} as the leader (at once if it already is); fails with {@link
+   * NotLeaderException} when no leader is known, {@link IllegalArgumentException} for a node that
+   * is not a voter, and {@link LeadershipTransferException} when the transfer does not happen (the
+   * target did not take over within an election timeout, another node leads instead, or nothing was
+   * decided within the proposal timeout).
+   */
+  public CompletableFuture<Void> transferLeadership(long transferee) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    loop.onLoopUnlessClosed(
+        f,
+        () -> {
+          transfers.request(raw, transferee, f, System.nanoTime());
+          loop.requestFlush();
+        });
+    return callersCopy(f);
   }
 
   /** The transport lost messages to {@code peer}: replication to it falls back to probing. */
@@ -408,6 +436,15 @@ public final class RaftGroup implements AutoCloseable {
   /** A recent view of the node (updated after every loop pass). */
   public Status status() {
     return loop.status();
+  }
+
+  /**
+   * Why this group stopped on its own, if it did: its log write failed, and it takes no further
+   * part until its server restarts (see {@link GroupFailedException}). Empty while it runs or after
+   * a plain close.
+   */
+  public Optional<RuntimeException> failure() {
+    return loop.failure();
   }
 
   public boolean isLeader() {
@@ -500,16 +537,52 @@ public final class RaftGroup implements AutoCloseable {
   /** Stops the group; operations still waiting fail with {@link GroupClosedException}. */
   @Override
   public void close() {
-    loop.close(
-        () -> {
-          GroupClosedException e = new GroupClosedException(name());
-          proposals.values().forEach(f -> f.completeExceptionally(e));
-          proposals.clear();
-          reads.failAll(e);
-          membership.failPending(e);
-          applier.failWaiting(e);
-          leadership.closed();
-        });
+    loop.close();
+  }
+
+  /** On the loop, as the group closes or fails: everything still waiting fails with {@code e}. */
+  private void failWaiting(GroupClosedException e) {
+    proposals.values().forEach(f -> f.completeExceptionally(e));
+    proposals.clear();
+    reads.failAll(e);
+    transfers.failAll(e);
+    membership.failPending(e);
+    applier.failWaiting(e);
+    leadership.closed();
+  }
+
+  /**
+   * The snapshot the group starts from. Its image must be there: the log behind it is compacted, so
+   * without the image the state cannot be rebuilt, and the node must not start on this data.
+   */
+  private static SnapshotMetadata latestSnapshot(GroupStorage storage, String group) {
+    try {
+      return storage.logStorage().snapshot(0).getMetadata();
+    } catch (dev.raftboot.core.SnapshotTemporarilyUnavailableException e) {
+      throw new dev.raftboot.storage.StorageException(
+          "group '"
+              + group
+              + "' cannot start: "
+              + e.getMessage()
+              + ". The log behind that snapshot is compacted, so this node's state is lost: wipe"
+              + " its data directory and let it rejoin (remove it from the group and add it back)",
+          e);
+    }
+  }
+
+  /**
+   * The consensus module over this group's stored state. State the module cannot start from (a
+   * stored commit index beyond the log's end: the log was truncated or lost) is reported as the
+   * group's storage failure, naming the group.
+   */
+  private RawNode openRawNode(RaftConfig config, LogStorage storage) {
+    try {
+      return new RawNode(config, storage);
+    } catch (IllegalStateException e) {
+      throw new dev.raftboot.storage.StorageException(
+          "group '" + options.name() + "' cannot start from its stored state: " + e.getMessage(),
+          e);
+    }
   }
 
   /** The configuration as of the last Ready handled (for snapshots made for a follower). */

@@ -70,6 +70,10 @@ public final class RaftGroupMetrics implements MeterBinder {
         .tags(tags)
         .description("times this node was granted leadership")
         .register(registry);
+    FunctionCounter.builder("raft.messages.rejected", stats, GroupStats::messagesRejected)
+        .tags(tags)
+        .description("peer messages the group refused as malformed")
+        .register(registry);
     FunctionCounter.builder("raft.snapshots", stats, GroupStats::snapshotsTaken)
         .tags(tags)
         .description("snapshots taken and recorded")

@@ -280,10 +280,17 @@ public final class RocksDbGroupStorage implements GroupStorage {
       if (meta.getMetadata().getIndex() == 0 || snapshots.find(meta.getMetadata()).isPresent()) {
         return meta;
       }
-      log.error(
-          "snapshot {} is recorded in the log but its image file is missing",
-          meta.getMetadata().getIndex());
-      throw new SnapshotTemporarilyUnavailableException();
+      String missing =
+          "group '"
+              + raftLog.groupId()
+              + "': the snapshot at index "
+              + meta.getMetadata().getIndex()
+              + " (term "
+              + meta.getMetadata().getTerm()
+              + ") is recorded in the log but its image file is missing from "
+              + snapshots.dir();
+      log.error(missing);
+      throw new SnapshotTemporarilyUnavailableException(missing);
     }
   }
 }

@@ -30,7 +30,14 @@ final class SerialExecutor implements Executor {
       }
       scheduled = true;
     }
-    pool.execute(this::drain);
+    try {
+      pool.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      // The pool has shut down (its server closed): run the queue here, so a task given now still
+      // runs (a closed group's tasks only fail their futures) rather than wait forever, together
+      // with every later one, behind a drain that was never scheduled.
+      drain();
+    }
   }
 
   private void drain() {

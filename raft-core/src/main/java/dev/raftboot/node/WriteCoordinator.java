@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * at once, without waiting for company.
  *
  * <p>Guarantee: {@link #persist} returns only once its writes are on disk (synced), exactly as a
- * write of its own would; a failed commit fails every write it carried.
+ * write of its own would; a failed commit fails every write it carried, a write that cannot be
+ * staged fails alone.
  */
 public final class WriteCoordinator {
   private final RocksDbStore store;
@@ -83,31 +84,68 @@ public final class WriteCoordinator {
       toSync = queue;
       queue = new ArrayList<>();
     }
-    RuntimeException failure = commit(toSync);
-    synchronized (this) {
-      for (Pending p : toSync) {
-        p.done = true;
-        p.failure = failure;
+    try {
+      commit(toSync);
+    } catch (RuntimeException | Error e) {
+      // Not a refusal of one write, nor a failed commit (commit() records those): something broke
+      // around them (the batch could not even be made). No write of this round is known durable.
+      RuntimeException failure =
+          e instanceof RuntimeException r ? r : new IllegalStateException("group commit failed", e);
+      toSync.forEach(p -> p.failure = failure);
+      throw e;
+    } finally {
+      // Whatever happened, the writers waiting on this round are told, and the next can sync.
+      synchronized (this) {
+        for (Pending p : toSync) {
+          p.done = true;
+        }
+        syncing = false;
+        notifyAll();
       }
-      syncing = false;
-      notifyAll();
     }
     rethrow(mine);
   }
 
-  private RuntimeException commit(List<Pending> toSync) {
-    try (RaftWriteBatch batch = store.newBatch()) {
-      for (Pending p : toSync) {
-        p.stage.accept(batch);
+  /**
+   * Stages and commits {@code toSync}, recording each write's failure in it. A write whose staging
+   * fails (its group's state refuses it) fails alone: the batch is staged again without it, so one
+   * group's fault does not stop the groups that happened to share its sync. A failed commit (the
+   * disk) fails every write it carried.
+   */
+  private void commit(List<Pending> toSync) {
+    List<Pending> staged = new ArrayList<>(toSync);
+    while (!staged.isEmpty()) {
+      try (RaftWriteBatch batch = store.newBatch()) {
+        Pending refused = stageAll(staged, batch);
+        if (refused != null) {
+          staged.remove(refused);
+          continue;
+        }
+        try {
+          beforeCommit.run();
+          batch.commit();
+        } catch (RuntimeException e) {
+          staged.forEach(p -> p.failure = e);
+          return;
+        }
+        syncs.increment();
+        writes.add(staged.size());
+        return;
       }
-      beforeCommit.run();
-      batch.commit();
-      syncs.increment();
-      writes.add(toSync.size());
-      return null;
-    } catch (RuntimeException e) {
-      return e;
     }
+  }
+
+  /** Stages every write into {@code batch}; returns the first whose staging threw, or null. */
+  private static Pending stageAll(List<Pending> writes, RaftWriteBatch batch) {
+    for (Pending p : writes) {
+      try {
+        p.stage.accept(batch);
+      } catch (RuntimeException e) {
+        p.failure = e;
+        return p;
+      }
+    }
+    return null;
   }
 
   private static void rethrow(Pending p) {

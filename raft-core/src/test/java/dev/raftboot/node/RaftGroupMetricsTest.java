@@ -23,6 +23,7 @@ class RaftGroupMetricsTest {
       assertThat(registry.get("raft.applied.index").gauge().value()).isGreaterThanOrEqualTo(11);
       assertThat(registry.get("raft.proposals").functionCounter().count()).isEqualTo(10);
       assertThat(registry.get("raft.proposals.failed").functionCounter().count()).isZero();
+      assertThat(registry.get("raft.messages.rejected").functionCounter().count()).isZero();
       // Both are recorded on other threads right after what the test waited for.
       LocalCluster.await(
           () -> registry.get("raft.leader.changes").functionCounter().count() == 1,

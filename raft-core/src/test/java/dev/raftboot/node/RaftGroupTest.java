@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.StateRole;
+import dev.raftboot.proto.Entry;
+import dev.raftboot.proto.Message;
+import dev.raftboot.proto.MessageType;
 import dev.raftboot.testkit.KvStateMachine;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,6 +130,135 @@ class RaftGroupTest {
       c.isolate(leader);
       LocalCluster.await(() -> events.size() == 2, "revoked on step-down");
       assertThat(events.get(1)).isEqualTo("revoked " + token.term());
+    }
+  }
+
+  /**
+   * Messages the transport accepts but the group must refuse (a type only a node itself creates, an
+   * append whose entries do not follow its index, a snapshot without its image) are counted and
+   * dropped; the group keeps serving.
+   */
+  @Test
+  void malformedPeerMessagesAreCountedAndTheGroupKeepsServing() throws Exception {
+    try (LocalCluster c = LocalCluster.of(3)) {
+      long leader = c.awaitLeader();
+      RaftGroup g = c.groups.get(leader);
+      long peer = c.someFollower(leader);
+      long term = g.status().term();
+      Message hup =
+          Message.newBuilder().setType(MessageType.MSG_HUP).setFrom(peer).setTo(leader).build();
+      Message gappedAppend =
+          Message.newBuilder()
+              .setType(MessageType.MSG_APPEND)
+              .setFrom(peer)
+              .setTo(leader)
+              .setTerm(term)
+              .setIndex(5)
+              .addEntries(Entry.newBuilder().setIndex(9).setTerm(term))
+              .build();
+      Message bareSnapshot =
+          Message.newBuilder()
+              .setType(MessageType.MSG_SNAPSHOT)
+              .setFrom(peer)
+              .setTo(leader)
+              .setTerm(term)
+              .build();
+      g.receive(List.of(hup, gappedAppend, bareSnapshot));
+      LocalCluster.await(() -> g.stats().messagesRejected() == 3, "three messages rejected");
+      await(g.propose(put("k", "v")));
+      assertThat(g.isLeader()).isTrue();
+      assertThat(g.status().term()).isEqualTo(term);
+    }
+  }
+
+  /**
+   * A leader whose uncommitted log is over its size limit refuses with the typed refusal itself,
+   * not a {@link NotLeaderException} that would send the client to... this same leader.
+   */
+  @Test
+  void aLeaderOverItsUncommittedLimitRefusesWithProposalDropped() throws Exception {
+    try (LocalCluster c =
+        new LocalCluster(
+            3,
+            0,
+            LocalCluster.options(Duration.ofSeconds(10), 10_000, 100),
+            RaftConfig.builder()
+                .electionTick(10)
+                .heartbeatTick(1)
+                .preVote(true)
+                .maxUncommittedEntriesSize(1_000))) {
+      long leader = c.awaitLeader();
+      RaftGroup g = c.groups.get(leader);
+      // Nothing commits while the followers are cut off: the first write stays uncommitted.
+      for (long id : c.groups.keySet()) {
+        if (id != leader) {
+          c.isolate(id);
+        }
+      }
+      CompletableFuture<Object> first = g.propose(put("a", "x".repeat(600)));
+      LocalCluster.await(() -> g.status().lastIndex() > g.status().commit(), "the first appended");
+      assertThatThrownBy(() -> await(g.propose(put("b", "y".repeat(600)))))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(dev.raftboot.core.ProposalDroppedException.class)
+          .isNotInstanceOf(NotLeaderException.class)
+          .hasMessageContaining("uncommitted log size");
+      c.heal();
+      await(first);
+    }
+  }
+
+  /** Stored state the consensus module cannot start from is a storage error naming the group. */
+  @Test
+  void aStoredCommitBeyondTheLogIsReportedAsTheGroupsStorageFailure() {
+    MemoryGroupStorage storage =
+        MemoryGroupStorage.bootstrap(
+            dev.raftboot.proto.ConfState.newBuilder().addVoters(1).build());
+    storage
+        .memory()
+        .setHardState(
+            dev.raftboot.proto.HardState.newBuilder().setTerm(1).setCommit(1_000).build());
+    java.util.concurrent.ScheduledExecutorService timer =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      assertThatThrownBy(
+              () ->
+                  new RaftGroup(
+                      LocalCluster.options(Duration.ofSeconds(5), 10_000, 100),
+                      RaftConfig.builder().id(1).electionTick(10).heartbeatTick(1).build(),
+                      storage,
+                      new KvStateMachine(),
+                      messages -> {},
+                      Runnable::run,
+                      timer))
+          .isInstanceOf(dev.raftboot.storage.StorageException.class)
+          .hasMessageContaining("group 'kv' cannot start from its stored state")
+          .hasMessageContaining("stored commit 1000");
+    } finally {
+      timer.shutdownNow();
+    }
+  }
+
+  /** The listener of DESIGN.md, {@code granted(term) / revoked(term)}, with no token. */
+  @Test
+  void aListenerOfTermsOnlyIsToldTheTermItLeads() throws Exception {
+    try (LocalCluster c = LocalCluster.of(1)) {
+      RaftGroup g = c.groups.get(c.awaitLeader());
+      LocalCluster.await(() -> g.fencingToken().isPresent(), "leadership granted");
+      long term = g.fencingToken().orElseThrow().term();
+      List<Long> granted = new CopyOnWriteArrayList<>();
+      g.addListener(
+          new LeadershipListener() {
+            @Override
+            public void granted(long t) {
+              granted.add(t);
+            }
+
+            @Override
+            public void revoked(long t) {}
+          });
+      LocalCluster.await(() -> !granted.isEmpty(), "the listener hears of the leadership");
+      assertThat(granted).containsExactly(term);
     }
   }
 

@@ -223,8 +223,8 @@ public class RaftEndpoint {
         result = confState(g.replace(nodeId, newNodeId, peer).get(ms, TimeUnit.MILLISECONDS));
       }
       case "transfer-leadership" -> {
-        g.transferLeadership(nodeId);
-        result = "requested";
+        g.transferLeadership(nodeId).get(ms, TimeUnit.MILLISECONDS);
+        result = Map.of("leaderId", nodeId);
       }
       default -> {
         return error(

@@ -3,8 +3,11 @@ package dev.raftboot.spring.actuate;
 import dev.raftboot.core.Status;
 import dev.raftboot.node.RaftGroup;
 import dev.raftboot.spring.RaftRuntime;
+import dev.raftboot.transport.PeerAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -14,8 +17,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * The {@code raft} health contributor: one indicator per group. A group is UP when a leader is
  * known and this node has applied to within {@code maxApplyLag} entries of the commit index; DOWN
- * when no leader is known (the group has no quorum, or this node is cut off from it);
- * OUT_OF_SERVICE while this node catches up.
+ * when no leader is known (the group has no quorum, or this node is cut off from it), or when the
+ * group stopped because its log write failed; OUT_OF_SERVICE while this node catches up.
  */
 public final class RaftHealthContributor implements CompositeHealthContributor {
   private final RaftRuntime runtime;
@@ -45,20 +48,36 @@ public final class RaftHealthContributor implements CompositeHealthContributor {
     if (!runtime.isRunning()) {
       return Health.down().withDetail("reason", "the Raft runtime is not running").build();
     }
-    RaftGroup group = runtime.group(name);
+    return health(runtime.group(name), runtime::address, maxApplyLag);
+  }
+
+  /**
+   * The health of {@code group}, naming its leader's address as {@code addresses} knows it; caught
+   * up when at most {@code maxApplyLag} committed entries are not applied.
+   */
+  static Health health(
+      RaftGroup group, LongFunction<Optional<PeerAddress>> addresses, long maxApplyLag) {
     Status st = group.status();
     long applied = group.appliedIndex();
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("role", st.role().name());
     details.put("term", st.term());
     details.put("leaderId", st.leaderId());
-    runtime.address(st.leaderId()).ifPresent(a -> details.put("leaderAddress", a.toString()));
+    addresses.apply(st.leaderId()).ifPresent(a -> details.put("leaderAddress", a.toString()));
     details.put("commitIndex", st.commit());
     details.put("appliedIndex", applied);
     details.put("voters", st.confState().getVotersList());
     details.put("learners", st.confState().getLearnersList());
     Health.Builder health;
-    if (st.leaderId() == 0) {
+    if (group.failure().isPresent()) {
+      health =
+          Health.down()
+              .withDetail(
+                  "reason",
+                  "stopped: its log write failed ("
+                      + group.failure().get()
+                      + "); restart the node once the disk is fixed");
+    } else if (st.leaderId() == 0) {
       health = Health.down().withDetail("reason", "no leader is known: no quorum reachable");
     } else if (st.commit() - applied > maxApplyLag) {
       health =

@@ -108,6 +108,11 @@ class RaftActuatorAndMetricsTest {
               WebEndpointResponse<Map<String, Object>> transfer =
                   endpoint.change(admin, "counter", "transfer-leadership", 1L, null, null);
               assertThat(transfer.getStatus()).isEqualTo(200);
+              assertThat(transfer.getBody().get("result")).isEqualTo(Map.of("leaderId", 1L));
+              WebEndpointResponse<Map<String, Object>> notAVoter =
+                  endpoint.change(admin, "counter", "transfer-leadership", 8L, null, null);
+              assertThat(notAVoter.getStatus()).isEqualTo(409);
+              assertThat(notAVoter.getBody().get("error").toString()).contains("not a voter");
               assertThat(status(endpoint, admin, "counter", "promote", null, null, null))
                   .as("no nodeId")
                   .isEqualTo(400);
