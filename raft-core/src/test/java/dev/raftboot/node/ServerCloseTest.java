@@ -44,18 +44,8 @@ class ServerCloseTest {
           @Override
           public void restore(InputStream in) {}
         };
-    RaftServer server =
-        RaftServer.create(
-                new ServerConfig(1, "test", "127.0.0.1", 0, Map.of(), dir, 2, null), t -> {})
-            .start();
-    RaftGroup g =
-        server.group(
-            "g",
-            slow,
-            ConfState.newBuilder().addVoters(1).build(),
-            new GroupOptions("g", Duration.ofMillis(10), Duration.ofSeconds(5), 10_000, 100),
-            RaftConfig.builder().electionTick(10).heartbeatTick(1));
-    LocalCluster.await(g::isLeader, "the lone voter to lead");
+    RaftServer server = RaftServer.start(config());
+    RaftGroup g = loneVoter(server, slow, OPTIONS);
     for (int i = 0; i < 10; i++) {
       g.propose(("w" + i).getBytes(StandardCharsets.UTF_8));
     }
@@ -73,18 +63,8 @@ class ServerCloseTest {
    */
   @Test
   void callsOnAGroupOfAClosedServerFailWithGroupClosed() throws Exception {
-    RaftServer server =
-        RaftServer.create(
-                new ServerConfig(1, "test", "127.0.0.1", 0, Map.of(), dir, 2, null), t -> {})
-            .start();
-    RaftGroup g =
-        server.group(
-            "g",
-            new CountingStateMachine(),
-            ConfState.newBuilder().addVoters(1).build(),
-            new GroupOptions("g", Duration.ofMillis(10), Duration.ofSeconds(5), 10_000, 100),
-            RaftConfig.builder().electionTick(10).heartbeatTick(1));
-    LocalCluster.await(g::isLeader, "the lone voter to lead");
+    RaftServer server = RaftServer.start(config());
+    RaftGroup g = loneVoter(server, new CountingStateMachine(), OPTIONS);
     server.close(Duration.ZERO);
     for (int i = 0; i < 2; i++) {
       assertFailsClosed(g.propose(new byte[] {1}));
@@ -136,19 +116,10 @@ class ServerCloseTest {
    */
   @Test
   void aGroupWhoseLatestSnapshotImageIsMissingRefusesToStart() throws Exception {
-    ServerConfig config = new ServerConfig(1, "test", "127.0.0.1", 0, Map.of(), dir, 2, null);
     GroupOptions options =
         new GroupOptions("g", Duration.ofMillis(10), Duration.ofSeconds(5), 5, 0);
-    ConfState voters = ConfState.newBuilder().addVoters(1).build();
-    try (RaftServer server = RaftServer.start(config)) {
-      RaftGroup g =
-          server.group(
-              "g",
-              new CountingStateMachine(),
-              voters,
-              options,
-              RaftConfig.builder().electionTick(10).heartbeatTick(1));
-      LocalCluster.await(g::isLeader, "the lone voter to lead");
+    try (RaftServer server = RaftServer.start(config())) {
+      RaftGroup g = loneVoter(server, new CountingStateMachine(), options);
       for (int i = 0; i < 20; i++) {
         g.propose(CountingStateMachine.command("w")).get(10, TimeUnit.SECONDS);
       }
@@ -159,18 +130,32 @@ class ServerCloseTest {
         java.nio.file.Files.delete(f);
       }
     }
-    try (RaftServer server = RaftServer.start(config)) {
-      assertThatThrownBy(
-              () ->
-                  server.group(
-                      "g",
-                      new CountingStateMachine(),
-                      voters,
-                      options,
-                      RaftConfig.builder().electionTick(10).heartbeatTick(1)))
+    try (RaftServer server = RaftServer.start(config())) {
+      assertThatThrownBy(() -> loneVoter(server, new CountingStateMachine(), options))
           .isInstanceOf(dev.raftboot.storage.StorageException.class)
           .hasMessageContaining("group 'g' cannot start")
           .hasMessageContaining("image file is missing");
     }
+  }
+
+  private static final GroupOptions OPTIONS =
+      new GroupOptions("g", Duration.ofMillis(10), Duration.ofSeconds(5), 10_000, 100);
+
+  private ServerConfig config() {
+    return new ServerConfig(1, "test", "127.0.0.1", 0, Map.of(), dir, 2, null);
+  }
+
+  /** Group "g" with this server's node as its only voter, once it leads. */
+  private static RaftGroup loneVoter(
+      RaftServer server, StateMachine machine, GroupOptions options) {
+    RaftGroup g =
+        server.group(
+            "g",
+            machine,
+            ConfState.newBuilder().addVoters(1).build(),
+            options,
+            RaftConfig.builder().electionTick(10).heartbeatTick(1));
+    LocalCluster.await(g::isLeader, "the lone voter to lead");
+    return g;
   }
 }

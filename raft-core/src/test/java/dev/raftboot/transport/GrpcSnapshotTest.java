@@ -46,12 +46,7 @@ class GrpcSnapshotTest {
 
     sender.sendSnapshot("g", Msgs.snapshot(1, 2, 42), () -> new GeneratedStream(SIZE, 99));
 
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(out.snapshotStatuses)
-                    .containsExactly(new Recorder.SnapStatus("g", 2, SnapshotStatus.FINISH)));
+    awaitStatus(out, "g", SnapshotStatus.FINISH);
     assertThat(in.snapshots).hasSize(1);
     ReceivedSnapshot got = in.snapshots.get(0);
     assertThat(got.group()).isEqualTo("g");
@@ -95,12 +90,7 @@ class GrpcSnapshotTest {
     assertThat(midway.await(60, TimeUnit.SECONDS)).isTrue();
     receiver.close();
 
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(out.snapshotStatuses)
-                    .containsExactly(new Recorder.SnapStatus("g", 2, SnapshotStatus.FAILURE)));
+    awaitStatus(out, "g", SnapshotStatus.FAILURE);
     assertThat(in.snapshots).isEmpty();
     assertThat(sender.stats().snapshotsFailed()).isEqualTo(1);
     await()
@@ -133,12 +123,7 @@ class GrpcSnapshotTest {
 
     sender.sendSnapshot("g", Msgs.snapshot(1, 2, 9), () -> new GeneratedStream(1 << 20, 3));
 
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(out.snapshotStatuses)
-                    .containsExactly(new Recorder.SnapStatus("g", 2, SnapshotStatus.FAILURE)));
+    awaitStatus(out, "g", SnapshotStatus.FAILURE);
     assertThat(receiver.stats().rejected(RejectReason.SNAPSHOT_WRITE_FAILED)).isEqualTo(1);
     assertThat(receiver.stats().rejected(RejectReason.MALFORMED)).isZero();
     assertThat(in.snapshots).isEmpty();
@@ -155,12 +140,7 @@ class GrpcSnapshotTest {
     receiver = Grpc.started(2, dir, in, c -> {});
     sender.addPeer(2, Grpc.address(receiver));
     sender.sendSnapshot("nope", Msgs.snapshot(1, 2, 3), () -> new GeneratedStream(1 << 20, 5));
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(out.snapshotStatuses)
-                    .containsExactly(new Recorder.SnapStatus("nope", 2, SnapshotStatus.FAILURE)));
+    awaitStatus(out, "nope", SnapshotStatus.FAILURE);
     assertThat(receiver.stats().rejected(RejectReason.UNKNOWN_GROUP)).isEqualTo(1);
   }
 
@@ -211,5 +191,15 @@ class GrpcSnapshotTest {
         }
       };
     };
+  }
+
+  /** Waits until the sender's node was told exactly one outcome: {@code status} for node 2. */
+  private static void awaitStatus(Recorder out, String group, SnapshotStatus status) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(out.snapshotStatuses)
+                    .containsExactly(new Recorder.SnapStatus(group, 2, status)));
   }
 }
