@@ -76,7 +76,7 @@ final class Membership {
       return true;
     } catch (ProposalDroppedException e) {
       pending.remove(proposalId, f);
-      f.completeExceptionally(notLeader.refused(e, raw.status().id()));
+      f.completeExceptionally(notLeader.refused(e, raw.id()));
     } catch (InvalidConfChangeException e) {
       pending.remove(proposalId, f);
       f.completeExceptionally(e);

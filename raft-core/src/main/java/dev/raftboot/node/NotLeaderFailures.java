@@ -23,7 +23,7 @@ final class NotLeaderFailures {
    * off, do not go elsewhere), otherwise a {@link NotLeaderException} naming the leader to go to.
    */
   RuntimeException refused(ProposalDroppedException e, long selfId) {
-    return selfId != 0 && e.leaderId() == selfId ? e : of(e.leaderId(), e.getMessage());
+    return e.leaderId() == selfId ? e : of(e.leaderId(), e.getMessage());
   }
 
   NotLeaderException of(long leaderId, String reason) {

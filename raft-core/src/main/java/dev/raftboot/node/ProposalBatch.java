@@ -43,7 +43,7 @@ final class ProposalBatch {
     try {
       raw.propose(commands);
     } catch (ProposalDroppedException e) {
-      RuntimeException refusal = notLeader.refused(e, raw.status().id());
+      RuntimeException refusal = notLeader.refused(e, raw.id());
       for (Queued q : queued) {
         waiting.remove(q.id());
         q.future().completeExceptionally(refusal);

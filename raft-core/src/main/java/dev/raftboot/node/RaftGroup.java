@@ -6,12 +6,14 @@ import dev.raftboot.core.LogStorage;
 import dev.raftboot.core.RaftConfig;
 import dev.raftboot.core.RawNode;
 import dev.raftboot.core.SnapshotStatus;
+import dev.raftboot.core.SnapshotTemporarilyUnavailableException;
 import dev.raftboot.core.Status;
 import dev.raftboot.proto.ConfChangeType;
 import dev.raftboot.proto.ConfChangeV2;
 import dev.raftboot.proto.ConfState;
 import dev.raftboot.proto.Message;
 import dev.raftboot.proto.SnapshotMetadata;
+import dev.raftboot.storage.StorageException;
 import dev.raftboot.transport.PeerAddress;
 import dev.raftboot.transport.SnapshotImage;
 import dev.raftboot.transport.SnapshotWriter;
@@ -558,8 +560,8 @@ public final class RaftGroup implements AutoCloseable {
   private static SnapshotMetadata latestSnapshot(GroupStorage storage, String group) {
     try {
       return storage.logStorage().snapshot(0).getMetadata();
-    } catch (dev.raftboot.core.SnapshotTemporarilyUnavailableException e) {
-      throw new dev.raftboot.storage.StorageException(
+    } catch (SnapshotTemporarilyUnavailableException e) {
+      throw new StorageException(
           "group '"
               + group
               + "' cannot start: "
@@ -579,7 +581,7 @@ public final class RaftGroup implements AutoCloseable {
     try {
       return new RawNode(config, storage);
     } catch (IllegalStateException e) {
-      throw new dev.raftboot.storage.StorageException(
+      throw new StorageException(
           "group '" + options.name() + "' cannot start from its stored state: " + e.getMessage(),
           e);
     }

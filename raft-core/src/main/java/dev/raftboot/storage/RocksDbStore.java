@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Pattern;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -46,8 +47,7 @@ public final class RocksDbStore implements AutoCloseable {
   }
 
   // The LOCK file named in RocksDB's message when another store holds the directory.
-  private static final java.util.regex.Pattern LOCK_FILE =
-      java.util.regex.Pattern.compile("[/\\\\]LOCK(:|\\s|$)");
+  private static final Pattern LOCK_FILE = Pattern.compile("[/\\\\]LOCK(:|\\s|$)");
   private static final byte[] LOG_CF_NAME =
       "raft_log".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 

@@ -10,6 +10,7 @@ import dev.raftboot.proto.SnapshotTrailer;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,7 @@ final class SnapshotReceiver implements StreamObserver<SnapshotChunk> {
         case TRAILER -> onTrailer(chunk.getTrailer());
         default -> fail(RejectReason.MALFORMED, Status.INVALID_ARGUMENT, "empty snapshot chunk");
       }
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       // This node's disk, not the peer's stream: full or failing. The sender hears UNAVAILABLE
       // (reported to its node as a failed snapshot) and tries again later.
       fail(

@@ -69,13 +69,14 @@ public final class RaftHealthContributor implements CompositeHealthContributor {
     details.put("voters", st.confState().getVotersList());
     details.put("learners", st.confState().getLearnersList());
     Health.Builder health;
-    if (group.failure().isPresent()) {
+    Optional<RuntimeException> failure = group.failure();
+    if (failure.isPresent()) {
       health =
           Health.down()
               .withDetail(
                   "reason",
                   "stopped: its log write failed ("
-                      + group.failure().get()
+                      + failure.get()
                       + "); restart the node once the disk is fixed");
     } else if (st.leaderId() == 0) {
       health = Health.down().withDetail("reason", "no leader is known: no quorum reachable");
